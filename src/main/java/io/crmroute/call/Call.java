@@ -1,0 +1,136 @@
+package io.crmroute.call;
+
+import io.crmroute.agi.AgiEnvironment;
+import io.crmroute.agi.AgiReply;
+import io.crmroute.agi.AgiSession;
+import io.crmroute.crm.CrmConnector;
+import io.crmroute.crm.CrmException;
+import io.crmroute.crm.LookupRequest;
+import io.crmroute.crm.LookupResult;
+import io.crmroute.crm.PhoneMatching;
+import io.crmroute.route.Decision;
+import io.crmroute.route.DtmfPrompt;
+import io.crmroute.route.LookupOutcome;
+import io.crmroute.route.MatchSource;
+import io.crmroute.route.Route;
+import io.crmroute.route.Router;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.asteriskjava.fastagi.command.GetDataCommand;
+import org.asteriskjava.fastagi.command.GetVariableCommand;
+
+/**
+ * One call on one route, step by step: digits, match value, lookup, decision. Its fields are written
+ * by one step and read by the next, never concurrently: the steps are a chain of futures.
+ */
+final class Call {
+
+    private final AgiSession session;
+    private final Route route;
+    private final CrmConnector crm;
+    private final Optional<PhoneMatching> crmPhone;
+    private final Consumer<String> trace;
+
+    private String digits = "";
+    private Optional<LookupOutcome> outcome = Optional.empty();
+    private Optional<Duration> crmTime = Optional.empty();
+
+    Call(AgiSession session, Route route, CrmConnector crm, Optional<PhoneMatching> crmPhone, Consumer<String> trace) {
+        this.session = session;
+        this.route = route;
+        this.crm = crm;
+        this.crmPhone = crmPhone;
+        this.trace = trace;
+    }
+
+    CompletableFuture<Decision> run() {
+        return collectDigits()
+                .thenCompose(collected -> {
+                    digits = collected;
+                    return lookup();
+                })
+                .thenApply(result -> {
+                    outcome = Optional.of(result);
+                    return Router.decide(route, digits, result);
+                });
+    }
+
+    String digits() {
+        return digits;
+    }
+
+    Optional<LookupOutcome> outcome() {
+        return outcome;
+    }
+
+    Optional<Duration> crmTime() {
+        return crmTime;
+    }
+
+    private CompletableFuture<String> collectDigits() {
+        if (route.dtmf().isEmpty()) return CompletableFuture.completedFuture("");
+        DtmfPrompt dtmf = route.dtmf().get();
+        GetDataCommand getData = new GetDataCommand(dtmf.prompt(), dtmf.timeout().toMillis(), dtmf.maxDigits());
+        return session.send(getData).handle((reply, failure) -> {
+            if (failure != null) {
+                // A dead channel or a refused command means no digits; a closed session ends the call.
+                Failures.rethrowIfClosed(failure);
+                return "";
+            }
+            return "-1".equals(reply.result()) ? "" : MatchValues.digits(reply.result(), dtmf.maxDigits());
+        });
+    }
+
+    private CompletableFuture<LookupOutcome> lookup() {
+        MatchSource from = route.match().from();
+        AgiEnvironment environment = session.environment();
+        if (from instanceof MatchSource.CallerId) {
+            String callerId = environment.callerId();
+            if (MatchValues.isWithheld(callerId)) return CompletableFuture.completedFuture(new LookupOutcome.Withheld());
+            return ask(callerId.trim(), route.match().phone().or(() -> crmPhone));
+        }
+        Optional<PhoneMatching> phone = route.match().phone();
+        if (from instanceof MatchSource.Digits) return ask(digits, phone);
+        if (from instanceof MatchSource.Argument) {
+            return ask(environment.arg(((MatchSource.Argument) from).position()).orElse(""), phone);
+        }
+        String variable = ((MatchSource.ChannelVariable) from).name();
+        return session.send(new GetVariableCommand(variable))
+                .thenCompose(reply -> ask(variableValue(reply), phone));
+    }
+
+    private static String variableValue(AgiReply reply) {
+        return "1".equals(reply.result()) ? reply.data().orElse("") : "";
+    }
+
+    private CompletableFuture<LookupOutcome> ask(String value, Optional<PhoneMatching> phone) {
+        if (value.isBlank()) return CompletableFuture.completedFuture(new LookupOutcome.NoValue("no value to look up"));
+        if (value.length() > MatchValues.MAX_LENGTH) {
+            return CompletableFuture.completedFuture(
+                    new LookupOutcome.NoValue("value longer than " + MatchValues.MAX_LENGTH + " characters"));
+        }
+        LookupRequest request = new LookupRequest(route.object(), route.match().field(), value, phone, route.fieldsToFetch(),
+                route.lookupLimit(), digits, session.environment().callerId(), route.timeout(), trace);
+        long started = System.nanoTime();
+        CompletableFuture<LookupResult> lookup;
+        try {
+            lookup = crm.lookup(request);
+        } catch (RuntimeException bug) {
+            lookup = CompletableFuture.failedFuture(bug);
+        }
+        return Deadlines.within(lookup, route.timeout(), session.scheduler()).handle((result, failure) -> {
+            crmTime = Optional.of(Duration.ofNanos(System.nanoTime() - started));
+            return failure == null ? new LookupOutcome.Found(result) : new LookupOutcome.Failed(reason(failure));
+        });
+    }
+
+    private String reason(Throwable failure) {
+        Throwable cause = Failures.unwrap(failure);
+        if (cause instanceof CrmException) return Failures.oneLine(cause.getMessage());
+        if (cause instanceof TimeoutException) return "crm " + crm.name() + ": " + cause.getMessage();
+        return "crm " + crm.name() + ": " + cause.getClass().getSimpleName();
+    }
+}

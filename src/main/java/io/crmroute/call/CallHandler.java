@@ -1,0 +1,122 @@
+package io.crmroute.call;
+
+import io.crmroute.agi.AgiCallHandler;
+import io.crmroute.agi.AgiEnvironment;
+import io.crmroute.agi.AgiSession;
+import io.crmroute.crm.CrmConnector;
+import io.crmroute.crm.LookupRequest;
+import io.crmroute.crm.PhoneMatching;
+import io.crmroute.route.ChannelVariables;
+import io.crmroute.route.Decision;
+import io.crmroute.route.Route;
+import io.crmroute.route.RouteTable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.asteriskjava.fastagi.command.SetVariableCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every call the FastAGI server hands over: the route named by the script, its lookup, its
+ * decision, its variables. Whatever fails, the call leaves with CRMROUTE_STATUS set: ERROR when the
+ * route is unknown or something broke, FAILED when the CRM did.
+ */
+public final class CallHandler implements AgiCallHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(CallHandler.class);
+
+    private final RouteTable routes;
+    private final Map<String, CrmConnector> connectors;
+    private final Map<String, PhoneMatching> crmPhones;
+    private final DecisionListener listener;
+    private final Clock clock;
+
+    /**
+     * @param crmPhones each CRM's own {@code phone:} setting, used for caller IDs when the route sets none
+     */
+    public CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
+                       DecisionListener listener, Clock clock) {
+        this.routes = routes;
+        this.connectors = Map.copyOf(connectors);
+        this.crmPhones = Map.copyOf(crmPhones);
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<CallReport> handle(AgiSession session) {
+        return run(session, LookupRequest.NO_TRACE);
+    }
+
+    /** Runs one call; {@code trace} receives each CRM request sent (for {@code simulate}). */
+    public CompletableFuture<CallReport> run(AgiSession session, Consumer<String> trace) {
+        Instant time = clock.instant();
+        long started = System.nanoTime();
+        AgiEnvironment environment = session.environment();
+        String name = environment.script();
+        Optional<Route> route = routes.route(name);
+        Optional<CrmConnector> crm = route.map(r -> connectors.get(r.crm()));
+        Call call = route.isPresent() && crm.isPresent()
+                ? new Call(session, route.get(), crm.get(), Optional.ofNullable(crmPhones.get(route.get().crm())), trace)
+                : null;
+        CompletableFuture<Decision> decision;
+        if (route.isEmpty()) {
+            decision = CompletableFuture.completedFuture(Decision.error(name, "", "unknown route: " + Failures.oneLine(shorten(name))));
+        } else if (call == null) {
+            decision = CompletableFuture.completedFuture(
+                    Decision.error(name, "", "route " + name + ": crm " + route.get().crm() + " is not defined"));
+        } else {
+            decision = call.run();
+        }
+        return decision
+                .exceptionally(failure -> {
+                    Failures.rethrowIfClosed(failure);
+                    log.error("call {} on route {}: internal error", environment.uniqueId(), name, Failures.unwrap(failure));
+                    return Decision.error(name, call == null ? "" : call.digits(),
+                            "internal error: " + Failures.unwrap(failure).getClass().getSimpleName());
+                })
+                .thenCompose(made -> {
+                    Map<String, String> variables = ChannelVariables.of(made);
+                    CallReport report = new CallReport(time, environment.uniqueId(), environment.channel(), environment.callerId(),
+                            route.map(Route::crm).orElse(""), made, call == null ? Optional.empty() : call.outcome(),
+                            call == null ? Optional.empty() : call.crmTime(), Duration.ZERO, variables);
+                    return setVariables(session, variables).thenApply(done -> withTotal(report, started));
+                })
+                .whenComplete((report, failure) -> {
+                    if (report != null) {
+                        listener.onDecision(report);
+                    } else {
+                        log.info("call {} on route {}: ended by Asterisk before its decision was set ({})",
+                                environment.uniqueId(), name, Failures.unwrap(failure).getMessage());
+                    }
+                });
+    }
+
+    private static CompletableFuture<Void> setVariables(AgiSession session, Map<String, String> variables) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (Map.Entry<String, String> variable : variables.entrySet()) {
+            chain = chain.thenCompose(previous -> session.send(new SetVariableCommand(variable.getKey(), variable.getValue()))
+                    .handle((reply, failure) -> {
+                        // A refused SET VARIABLE costs that variable only; a closed session ends the call.
+                        if (failure != null) Failures.rethrowIfClosed(failure);
+                        return null;
+                    }));
+        }
+        return chain;
+    }
+
+    private static CallReport withTotal(CallReport report, long started) {
+        return new CallReport(report.time(), report.uniqueId(), report.channel(), report.callerId(), report.crm(),
+                report.decision(), report.lookup(), report.crmTime(), Duration.ofNanos(System.nanoTime() - started),
+                report.variables());
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+}

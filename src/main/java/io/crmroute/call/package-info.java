@@ -1,0 +1,7 @@
+/**
+ * One call, from the AGI session's start to its last variable: {@link io.crmroute.call.CallHandler}
+ * collects digits, finds the value to match, asks the CRM within the route's time budget, lets the
+ * {@link io.crmroute.route.Router} decide, sets the channel variables, and tells the
+ * {@link io.crmroute.call.DecisionListener}s (log, metrics, audit) what happened.
+ */
+package io.crmroute.call;
