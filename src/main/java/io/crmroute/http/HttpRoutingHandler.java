@@ -46,7 +46,8 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            LOG.warn("malformed HTTP request from {}", ctx.channel().remoteAddress(), request.decoderResult().cause());
+            // a stranger's bad bytes are not our bug: one line, no stack trace
+            LOG.warn("malformed HTTP request from {}: {}", ctx.channel().remoteAddress(), request.decoderResult().cause().toString());
             // the decoder discards everything after a bad message: answer in turn, then hang up
             enqueue(ctx, new Pending(HttpVersion.HTTP_1_1, HttpResponse.error(400, "bad request").completed(), true));
             return;
@@ -55,7 +56,7 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
         try {
             response = routing.route(convert(request));
         } catch (IllegalArgumentException malformed) {
-            LOG.warn("malformed HTTP request target from {}", ctx.channel().remoteAddress(), malformed);
+            LOG.warn("malformed HTTP request target from {}: {}", ctx.channel().remoteAddress(), malformed.toString());
             response = HttpResponse.error(400, "bad request").completed();
         } catch (RuntimeException failure) {
             LOG.warn("{} {} failed", request.method(), request.uri(), failure);
