@@ -2,6 +2,7 @@ package io.crmroute.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -28,26 +29,28 @@ public final class HttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Binds {@code host:port} (port 0: any free port) and blocks until it listens. */
+    /**
+     * Binds {@code host:port} (port 0: any free port) and blocks until it listens.
+     *
+     * @throws IllegalStateException when it cannot bind (port taken, unknown host)
+     */
     public static HttpServer start(String host, int port, HttpRouting routing) {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup worker = new NioEventLoopGroup(1);
-        try {
-            Channel channel = new ServerBootstrap()
-                    .group(boss, worker)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new HttpServerInitializer(routing))
-                    .bind(host, port)
-                    .syncUninterruptibly()
-                    .channel();
-            HttpServer server = new HttpServer(boss, worker, channel);
-            LOG.info("HTTP listening on {}:{}", host, server.port());
-            return server;
-        } catch (RuntimeException e) {
+        ChannelFuture bind = new ServerBootstrap()
+                .group(boss, worker)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new HttpServerInitializer(routing))
+                .bind(host, port)
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot listen for HTTP on " + host + ":" + port, e);
+            throw new IllegalStateException("cannot listen for HTTP on " + host + ":" + port, bind.cause());
         }
+        HttpServer server = new HttpServer(boss, worker, bind.channel());
+        LOG.info("HTTP listening on {}:{}", host, server.port());
+        return server;
     }
 
     public int port() {

@@ -199,6 +199,18 @@ class HttpServerTest {
         assertTrue(response.startsWith("HTTP/1.1 400 Bad Request"), response);
     }
 
+    @Test
+    void closeStopsListeningAndABusyPortIsACleanError() throws Exception {
+        HttpServer other = HttpServer.start("127.0.0.1", 0, routing());
+        int port = other.port();
+        IllegalStateException busy = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> HttpServer.start("127.0.0.1", port, routing()));
+        assertTrue(busy.getMessage().contains("127.0.0.1:" + port), busy.getMessage());
+
+        other.close();
+        org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
     private java.net.http.HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(request(path).GET().build());
     }
