@@ -91,7 +91,7 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (wrote) ctx.flush();
     }
 
-    /** Routing never fails its future, but a bad header value only shows when we build the response. */
+    /** Routing promises a response and never a failure; this keeps a broken promise from hanging the connection. */
     private static HttpResponse outcome(CompletableFuture<HttpResponse> done) {
         try {
             HttpResponse response = done.join();
