@@ -1,19 +1,27 @@
 package io.crmroute.http;
 
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which handler answers which method and path. Patterns are literal segments and {@code {name}}
  * segments: {@code /api/routes/{name}}. The first registered match wins; a path that matches with
- * another method gets 405, no match 404.
+ * another method gets 405 (with {@code Allow}), no match 404. {@code path} is the raw (still
+ * percent-encoded) request path, so an encoded {@code /} stays inside its segment.
  */
 public final class HttpRouting {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRouting.class);
 
     private record Entry(String method, String[] segments, HttpHandler handler) {}
 
@@ -30,34 +38,89 @@ public final class HttpRouting {
     /** Routes the request; never throws: a failing handler becomes a 500 without its message. */
     public CompletableFuture<HttpResponse> route(HttpRequest request) {
         String[] path = split(request.path());
-        boolean pathKnown = false;
+        Set<String> allowed = new LinkedHashSet<>();
         for (Entry entry : entries) {
-            Map<String, String> params = match(entry.segments, path);
-            if (params == null) continue;
-            pathKnown = true;
-            if (!entry.method.equals(request.method())) continue;
-            try {
-                CompletableFuture<HttpResponse> response = entry.handler.handle(request.withPathParams(params));
-                return response.exceptionally(failure -> HttpResponse.error(500, "internal error"));
-            } catch (RuntimeException failure) {
-                return HttpResponse.error(500, "internal error").completed();
+            if (!matches(entry.segments, path)) continue;
+            if (!entry.method.equals(request.method())) {
+                allowed.add(entry.method);
+                continue;
             }
+            Map<String, String> params = params(entry.segments, path);
+            if (params == null) return HttpResponse.error(400, "malformed path").completed();
+            return invoke(entry, request.withPathParams(params));
         }
-        return (pathKnown ? HttpResponse.error(405, "method not allowed") : HttpResponse.error(404, "not found")).completed();
+        if (allowed.isEmpty()) return HttpResponse.error(404, "not found").completed();
+        return HttpResponse.error(405, "method not allowed").withHeader("Allow", String.join(", ", allowed)).completed();
     }
 
-    private static Map<String, String> match(String[] pattern, String[] path) {
-        if (pattern.length != path.length) return null;
+    private static CompletableFuture<HttpResponse> invoke(Entry entry, HttpRequest request) {
+        try {
+            CompletableFuture<HttpResponse> response = entry.handler.handle(request);
+            if (response == null) return internalError(request, new NullPointerException("handler returned no future"));
+            return response.handle((value, failure) -> {
+                if (failure != null) return internalError(request, failure).join();
+                if (value == null) return internalError(request, new NullPointerException("handler completed with null")).join();
+                return value;
+            });
+        } catch (RuntimeException failure) {
+            return internalError(request, failure);
+        }
+    }
+
+    private static CompletableFuture<HttpResponse> internalError(HttpRequest request, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        LOG.warn("{} {} failed", request.method(), request.path(), cause);
+        return HttpResponse.error(500, "internal error").completed();
+    }
+
+    private static boolean matches(String[] pattern, String[] path) {
+        if (pattern.length != path.length) return false;
+        for (int i = 0; i < pattern.length; i++) {
+            if (!isParam(pattern[i]) && !pattern[i].equals(path[i])) return false;
+        }
+        return true;
+    }
+
+    /** The decoded {@code {name}} segments, or null when one is not valid percent-encoding. */
+    private static Map<String, String> params(String[] pattern, String[] path) {
         Map<String, String> params = new HashMap<>();
         for (int i = 0; i < pattern.length; i++) {
-            String segment = pattern[i];
-            if (segment.startsWith("{") && segment.endsWith("}")) {
-                params.put(segment.substring(1, segment.length() - 1), URLDecoder.decode(path[i], StandardCharsets.UTF_8));
-            } else if (!segment.equals(path[i])) {
-                return null;
-            }
+            if (!isParam(pattern[i])) continue;
+            String value = percentDecode(path[i]);
+            if (value == null) return null;
+            params.put(pattern[i].substring(1, pattern[i].length() - 1), value);
         }
         return params;
+    }
+
+    private static boolean isParam(String segment) {
+        return segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}");
+    }
+
+    /** RFC 3986 decoding: unlike form decoding a {@code +} in a path is a plus. Null when malformed. */
+    static String percentDecode(String segment) {
+        if (segment.indexOf('%') < 0) return segment;
+        StringBuilder out = new StringBuilder(segment.length());
+        ByteArrayOutputStream run = new ByteArrayOutputStream();
+        int i = 0;
+        while (i < segment.length()) {
+            if (segment.charAt(i) != '%') {
+                out.append(segment.charAt(i++));
+                continue;
+            }
+            // consecutive %XX bytes form one UTF-8 sequence
+            run.reset();
+            while (i < segment.length() && segment.charAt(i) == '%') {
+                if (i + 2 >= segment.length()) return null;
+                int high = Character.digit(segment.charAt(i + 1), 16);
+                int low = Character.digit(segment.charAt(i + 2), 16);
+                if (high < 0 || low < 0) return null;
+                run.write(high << 4 | low);
+                i += 3;
+            }
+            out.append(run.toString(StandardCharsets.UTF_8));
+        }
+        return out.toString();
     }
 
     private static String[] split(String path) {
