@@ -35,6 +35,15 @@ public interface HealthIndicator {
         }
     }
 
+    /** A check from a name, whether it is critical, and what it reports. */
+    static HealthIndicator of(String name, boolean critical, Supplier<Status> check) {
+        return new HealthIndicator() {
+            public String name() { return name; }
+            public boolean critical() { return critical; }
+            public Status check() { return check.get(); }
+        };
+    }
+
     /**
      * The CRMs' state as the calls saw it, one entry per CRM. Not critical: a CRM that is down sends
      * calls down their failure path, the server itself still serves.
