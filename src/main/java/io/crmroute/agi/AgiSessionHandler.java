@@ -1,0 +1,116 @@
+package io.crmroute.agi;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one connection: keeps its deadlines, starts the {@link AgiCallHandler} once the environment is
+ * whole, routes replies and hangups to the session, and closes the connection when the call is done,
+ * when a deadline passes, or on a protocol error.
+ */
+final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
+
+    private static final Logger log = LoggerFactory.getLogger(AgiSessionHandler.class);
+
+    private final AgiCallHandler callHandler;
+    private final AgiServerOptions options;
+    private final AgiServerStats stats;
+    private final ChannelGroup sessions;
+    private boolean counted;
+    private ChannelAgiSession session;
+    private ScheduledFuture<?> environmentDeadline;
+    private ScheduledFuture<?> sessionDeadline;
+
+    AgiSessionHandler(AgiCallHandler callHandler, AgiServerOptions options, AgiServerStats stats, ChannelGroup sessions) {
+        this.callHandler = callHandler;
+        this.options = options;
+        this.stats = stats;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        counted = true;
+        stats.sessionOpened();
+        sessions.add(ctx.channel());
+        environmentDeadline = closeAfter(ctx, options.environmentTimeout(), "no complete environment within");
+        sessionDeadline = closeAfter(ctx, options.sessionTimeout(), "session longer than");
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, AgiMessage message) {
+        if (message instanceof AgiEnvironment environment) {
+            environmentDeadline.cancel(false);
+            startCall(ctx, environment);
+        } else if (session == null) {
+            throw new AgiProtocolException("a reply before the environment"); // the decoder prevents it
+        } else if (message instanceof AgiReply reply) {
+            session.onReply(reply);
+        } else if (message instanceof AgiHangup) {
+            session.onHangup();
+        }
+    }
+
+    private void startCall(ChannelHandlerContext ctx, AgiEnvironment environment) {
+        session = new ChannelAgiSession(ctx.channel(), environment);
+        CompletableFuture<?> call;
+        try {
+            call = callHandler.handle(session);
+        } catch (RuntimeException e) {
+            log.warn("AGI call handler failed for {} ({})", ctx.channel().remoteAddress(), environment.uniqueId(), e);
+            ctx.close();
+            return;
+        }
+        if (call == null) {
+            ctx.close();
+            return;
+        }
+        call.whenComplete((done, failure) -> {
+            if (failure != null) log.debug("AGI call {} ended with {}", environment.uniqueId(), failure.toString());
+            // An empty write queues behind every command written before it: close once they are out.
+            ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (environmentDeadline != null) environmentDeadline.cancel(false);
+        if (sessionDeadline != null) sessionDeadline.cancel(false);
+        if (session != null) session.onClosed("connection closed");
+        if (counted) {
+            counted = false;
+            stats.sessionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof AgiProtocolException) {
+            stats.protocolError();
+            log.warn("AGI protocol error from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        } else {
+            log.warn("AGI connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
+        if (session != null) session.onClosed(cause instanceof AgiProtocolException ? "protocol error" : "connection failed");
+        ctx.close();
+    }
+
+    private ScheduledFuture<?> closeAfter(ChannelHandlerContext ctx, Duration timeout, String reason) {
+        return ctx.executor().schedule(() -> {
+            log.warn("AGI connection from {} closed: {} {}", ctx.channel().remoteAddress(), reason, timeout);
+            if (session != null) session.onClosed("closed: " + reason + " " + timeout);
+            ctx.close();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}
