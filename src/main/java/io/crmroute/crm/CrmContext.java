@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +50,8 @@ public record CrmContext(
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .executor(Executors.newFixedThreadPool(2, daemonThreads("crm-http-")))
                 .build();
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("crm-scheduler-"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("crm-scheduler-"));
+        scheduler.setRemoveOnCancelPolicy(true); // every lookup's deadline is cancelled when it answers
         return new CrmContext(http, clock, scheduler, ticker, LookupListener.NONE);
     }
 

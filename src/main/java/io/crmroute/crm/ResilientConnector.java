@@ -147,6 +147,7 @@ final class ResilientConnector implements CrmConnector {
 
     /** {@code call}, or TIMEOUT when it has not answered within {@code budget}. */
     private CompletableFuture<LookupResult> withDeadline(CompletableFuture<LookupResult> call, Duration budget) {
+        if (call.isDone()) return call; // the file CRM: nothing to schedule
         CompletableFuture<LookupResult> bounded = new CompletableFuture<>();
         ScheduledFuture<?> deadline = context.scheduler().schedule(
                 () -> bounded.completeExceptionally(failure(CrmException.Kind.TIMEOUT, "no answer within " + budget.toMillis() + " ms")),
