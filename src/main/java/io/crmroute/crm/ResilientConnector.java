@@ -1,6 +1,6 @@
 package io.crmroute.crm;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -34,7 +34,8 @@ final class ResilientConnector implements CrmConnector {
     private final CrmContext context;
     private final CircuitBreaker breaker;
     private final AtomicRateLimiter limiter; // null without rate-limit
-    private final AsyncCache<String, LookupResult> cache; // null without cache
+    // Answers only, filled by the single-flight path: a Caffeine loader would log every failed load.
+    private final Cache<String, LookupResult> cache; // null without cache
     private final ConcurrentMap<String, CompletableFuture<LookupResult>> inFlight = new ConcurrentHashMap<>();
     private final AtomicReference<Seen> seen = new AtomicReference<>(new Seen(Optional.empty(), Optional.empty(), Optional.empty()));
 
@@ -59,11 +60,10 @@ final class ResilientConnector implements CrmConnector {
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         long start = context.ticker().read();
         boolean[] sent = {false};
+        LookupResult cached = cache == null ? null : cache.getIfPresent(request.cacheKey());
         CompletableFuture<LookupResult> shared;
         try {
-            shared = cache != null
-                    ? cache.get(request.cacheKey(), (key, executor) -> { sent[0] = true; return guarded(request); })
-                    : singleFlight(request, sent);
+            shared = cached != null ? CompletableFuture.completedFuture(cached) : singleFlight(request, sent);
         } catch (RuntimeException e) {
             shared = CompletableFuture.failedFuture(e);
         }
@@ -100,6 +100,7 @@ final class ResilientConnector implements CrmConnector {
         if (running != null) return running;
         sent[0] = true;
         guarded(request).whenComplete((result, error) -> {
+            if (error == null && cache != null) cache.put(key, result);
             inFlight.remove(key, mine);
             if (error == null) mine.complete(result);
             else mine.completeExceptionally(error);
@@ -183,7 +184,7 @@ final class ResilientConnector implements CrmConnector {
         return CrmHttp.failure(spec, kind, detail);
     }
 
-    private AsyncCache<String, LookupResult> buildCache(CacheSpec cacheSpec) {
+    private Cache<String, LookupResult> buildCache(CacheSpec cacheSpec) {
         return Caffeine.newBuilder()
                 .ticker(context.ticker())
                 .executor(Runnable::run)
@@ -204,7 +205,7 @@ final class ResilientConnector implements CrmConnector {
                         return current;
                     }
                 })
-                .buildAsync();
+                .build();
     }
 
     private static CircuitBreakerConfig breakerConfig() {
