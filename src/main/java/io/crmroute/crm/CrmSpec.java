@@ -45,11 +45,16 @@ public record CrmSpec(
         return Optional.ofNullable(auth.get(key));
     }
 
-    /** {@code text} with every secret replaced by {@code ****}. */
+    /** {@code text} with every secret, as it is and URL-encoded, replaced by {@code ****}. */
     public String mask(String text) {
         String masked = text;
         for (String secret : secrets) {
-            if (!secret.isEmpty()) masked = masked.replace(secret, "****");
+            if (secret.isEmpty()) continue;
+            masked = masked.replace(secret, "****");
+            String encoded = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+            if (!encoded.equals(secret)) {
+                masked = masked.replace(encoded, "****").replace(encoded.replace("+", "%20"), "****");
+            }
         }
         return masked;
     }

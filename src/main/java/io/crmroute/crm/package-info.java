@@ -1,8 +1,13 @@
 /**
  * CRM connectors: one {@link io.crmroute.crm.CrmConnector} per configured CRM, built by
- * {@link io.crmroute.crm.CrmConnectors#create}. A connector turns a {@link io.crmroute.crm.LookupRequest}
+ * {@link io.crmroute.crm.CrmConnectors#create} from a {@link io.crmroute.crm.CrmSpec} and the shared
+ * {@link io.crmroute.crm.CrmContext}. A connector turns a {@link io.crmroute.crm.LookupRequest}
  * (match a value against a field of an object, retrieve some fields) into the vendor's own API
- * call and answers with the records found, asynchronously and never blocking a thread. Caching,
- * single-flight, rate limiting and circuit breaking wrap every connector the same way.
+ * call and answers with the records found, asynchronously and never blocking a thread.
+ * Single-flight, caching, rate limiting and circuit breaking wrap every connector the same way
+ * ({@code ResilientConnector}). Vendor connectors are built on the package's shared parts:
+ * {@code CrmHttp} (send a {@code CrmCall} within the budget, map failures, Retry-After, JSON),
+ * {@code AccessTokens} (one shared token, refreshed once), {@code PhoneNumbers} (notations of a
+ * number) and {@code CrmRecords} (vendor JSON to flat records).
  */
 package io.crmroute.crm;

@@ -1,0 +1,85 @@
+package io.crmroute.crm;
+
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A cached access token shared by all lookups of one CRM. {@link #get} answers the cached token
+ * until {@link #SKEW} before it expires; callers arriving while a fetch is under way share that one
+ * fetch; a failed fetch is forgotten so the next call tries again. {@link #invalidate} drops a token
+ * the CRM refused, once: callers holding the same old token do not cause a second fetch.
+ */
+final class AccessTokens {
+
+    static final Duration SKEW = Duration.ofSeconds(30);
+
+    private final Supplier<CompletableFuture<AccessToken>> fetcher;
+    private final Clock clock;
+    private CompletableFuture<AccessToken> current; // guarded by this
+
+    AccessTokens(Supplier<CompletableFuture<AccessToken>> fetcher, Clock clock) {
+        this.fetcher = fetcher;
+        this.clock = clock;
+    }
+
+    CompletableFuture<AccessToken> get() {
+        CompletableFuture<AccessToken> fetch;
+        synchronized (this) {
+            if (current != null && !isStale(current)) return current.copy();
+            fetch = new CompletableFuture<>();
+            current = fetch;
+        }
+        CompletableFuture<AccessToken> source;
+        try {
+            source = fetcher.get();
+        } catch (RuntimeException e) {
+            source = CompletableFuture.failedFuture(e);
+        }
+        source.whenComplete((token, error) -> {
+            if (error == null && token != null) {
+                fetch.complete(token);
+                return;
+            }
+            synchronized (this) {
+                if (current == fetch) current = null;
+            }
+            fetch.completeExceptionally(error == null ? new IllegalStateException("token fetch answered nothing") : Async.unwrap(error));
+        });
+        return fetch.copy();
+    }
+
+    /** Forgets {@code rejected} if it is still the cached token; a newer token is kept. */
+    synchronized void invalidate(AccessToken rejected) {
+        if (current != null && current.isDone() && !current.isCompletedExceptionally() && current.join().equals(rejected)) {
+            current = null;
+        }
+    }
+
+    /**
+     * Runs {@code call} with the token; when the CRM rejects it ({@code rejected} holds for the
+     * answer), invalidates it and runs {@code call} once more with a fresh token.
+     */
+    <T> CompletableFuture<T> withToken(Function<AccessToken, CompletableFuture<T>> call, Predicate<T> rejected) {
+        return get().thenCompose(token -> call.apply(token).thenCompose(answer -> {
+            if (!rejected.test(answer)) return CompletableFuture.completedFuture(answer);
+            invalidate(token);
+            return get().thenCompose(call);
+        }));
+    }
+
+    /** {@link #withToken(Function, Predicate)} for HTTP calls, where a 401 means a stale token. */
+    CompletableFuture<HttpResponse<String>> withToken(Function<AccessToken, CompletableFuture<HttpResponse<String>>> call) {
+        return withToken(call, response -> response.statusCode() == 401);
+    }
+
+    private boolean isStale(CompletableFuture<AccessToken> token) {
+        if (!token.isDone()) return false;
+        if (token.isCompletedExceptionally()) return true;
+        return !clock.instant().isBefore(token.join().expiresAt().minus(SKEW));
+    }
+}

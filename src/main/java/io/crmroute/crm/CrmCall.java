@@ -1,0 +1,79 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One HTTP request a connector wants sent, as a value: {@link CrmHttp} adds the timeout, the CRM's
+ * configured headers and the trace line, and can send it twice (Retry-After).
+ */
+record CrmCall(String method, URI uri, Map<String, String> headers, Optional<String> body) {
+
+    CrmCall {
+        headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    static CrmCall get(URI uri) {
+        return new CrmCall("GET", uri, Map.of(), Optional.empty());
+    }
+
+    /** {@code uri} with {@code parameters} appended to its query, every name and value URL-encoded. */
+    static CrmCall get(String uri, Map<String, String> parameters) {
+        String separator = parameters.isEmpty() ? "" : uri.contains("?") ? "&" : "?";
+        return get(URI.create(uri + separator + query(parameters)));
+    }
+
+    /** A POST of {@code body} (a JsonNode, Map, record...) written as JSON by Jackson. */
+    static CrmCall postJson(URI uri, Object body) {
+        try {
+            return new CrmCall("POST", uri, Map.of("Content-Type", "application/json"),
+                    Optional.of(CrmHttp.JSON.writeValueAsString(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("body is not writable as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A POST of an {@code application/x-www-form-urlencoded} form (OAuth token requests). */
+    static CrmCall postForm(URI uri, Map<String, String> form) {
+        return new CrmCall("POST", uri, Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                Optional.of(query(form)));
+    }
+
+    CrmCall header(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new CrmCall(method, uri, more, body);
+    }
+
+    /** {@code a=1&b=2}, URL-encoded; a space is {@code %20}, so plain and form decoders agree. */
+    static String query(Map<String, String> parameters) {
+        return parameters.entrySet().stream()
+                .map(e -> encode(e.getKey()) + '=' + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    static String encode(String text) {
+        // URLEncoder writes a space as '+' and a literal '+' as %2B, so this replace is safe.
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    HttpRequest.Builder toBuilder() {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .method(method, body.map(HttpRequest.BodyPublishers::ofString).orElse(HttpRequest.BodyPublishers.noBody()));
+        headers.forEach(builder::header);
+        return builder;
+    }
+
+    /** {@code POST https://host/path {"a":1}} as shown in traces (masked by the caller). */
+    String traceLine() {
+        return method + ' ' + uri + body.map(b -> ' ' + b).orElse("");
+    }
+}

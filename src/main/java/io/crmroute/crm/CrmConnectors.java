@@ -1,0 +1,43 @@
+package io.crmroute.crm;
+
+import java.util.concurrent.CompletableFuture;
+
+/** The package's entry point: one ready connector per configured CRM. */
+public final class CrmConnectors {
+
+    private CrmConnectors() {}
+
+    /**
+     * The connector for {@code spec}, wrapped in single-flight, cache, rate limit and circuit
+     * breaker. Throws {@link IllegalArgumentException} when the CRM cannot be set up at all (a
+     * missing records file); problems found per lookup fail the lookup with {@code Kind.CONFIG}.
+     */
+    public static CrmConnector create(CrmSpec spec, CrmContext context) {
+        return new ResilientConnector(connectorFor(spec, context), spec, context);
+    }
+
+    /** The bare connector of the spec's type: one line per type. */
+    static CrmConnector connectorFor(CrmSpec spec, CrmContext context) {
+        return switch (spec.type()) {
+            case FILE -> FileCrm.load(spec);
+            case HTTP -> new HttpCrm(spec, context);
+            default -> unsupported(spec);
+        };
+    }
+
+    private static CrmConnector unsupported(CrmSpec spec) {
+        CrmException failure = CrmHttp.failure(spec, CrmException.Kind.CONFIG,
+                "type " + spec.type().id() + " is not supported yet");
+        return new CrmConnector() {
+            @Override
+            public String name() {
+                return spec.name();
+            }
+
+            @Override
+            public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+                return CompletableFuture.failedFuture(failure);
+            }
+        };
+    }
+}

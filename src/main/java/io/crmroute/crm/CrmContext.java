@@ -1,0 +1,94 @@
+package io.crmroute.crm;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What all connectors share: one HTTP client (two threads, however many lookups are in flight), the
+ * wall clock (token expiry, Retry-After dates, health), one scheduler thread for delays (nobody
+ * sleeps), a ticker for elapsed time and caches, and the listener told of every lookup.
+ * Tests build their own with a fixed clock and a fake ticker.
+ */
+public record CrmContext(
+        HttpClient http,
+        Clock clock,
+        ScheduledExecutorService scheduler,
+        Ticker ticker,
+        LookupListener listener) implements AutoCloseable {
+
+    public CrmContext {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(ticker, "ticker");
+        listener = listener == null ? LookupListener.NONE : listener;
+    }
+
+    /** Production resources: system clock and ticker. */
+    public static CrmContext create() {
+        return create(Clock.systemUTC(), Ticker.systemTicker());
+    }
+
+    /** Real HTTP and scheduler, with the given time sources (tests). */
+    public static CrmContext create(Clock clock, Ticker ticker) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(Executors.newFixedThreadPool(2, daemonThreads("crm-http-")))
+                .build();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("crm-scheduler-"));
+        scheduler.setRemoveOnCancelPolicy(true); // every lookup's deadline is cancelled when it answers
+        return new CrmContext(http, clock, scheduler, ticker, LookupListener.NONE);
+    }
+
+    public CrmContext withListener(LookupListener newListener) {
+        return new CrmContext(http, clock, scheduler, ticker, newListener);
+    }
+
+    /** Completes after {@code delay}, on the scheduler thread; no thread waits meanwhile. */
+    public CompletableFuture<Void> delay(Duration delay) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            scheduler.schedule(() -> done.complete(null), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /** Elapsed time since {@code startNanos}, a reading of {@link #ticker}. */
+    public Duration since(long startNanos) {
+        return Duration.ofNanos(ticker.read() - startNanos);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        http.executor().ifPresent(executor -> {
+            if (executor instanceof ExecutorService service) service.shutdownNow();
+        });
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,195 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
+
+/**
+ * The HTTP side every web CRM connector shares: sends a {@link CrmCall} with a timeout always set
+ * (the smaller of the CRM's timeout and the lookup's budget), traces it with secrets masked, turns
+ * transport failures into {@link CrmException}s in one place, honours one Retry-After when it fits
+ * the budget, and parses JSON. Every message names the CRM and is masked.
+ */
+final class CrmHttp {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_MESSAGE = 300;
+
+    private final CrmSpec spec;
+    private final CrmContext context;
+    private final Predicate<HttpResponse<String>> rateLimited;
+
+    CrmHttp(CrmSpec spec, CrmContext context) {
+        this(spec, context, response -> response.statusCode() == 429);
+    }
+
+    private CrmHttp(CrmSpec spec, CrmContext context, Predicate<HttpResponse<String>> rateLimited) {
+        this.spec = spec;
+        this.context = context;
+        this.rateLimited = rateLimited;
+    }
+
+    /** A copy that also reads {@code signal} as "slow down", like Salesforce's 403 REQUEST_LIMIT_EXCEEDED. */
+    CrmHttp alsoRateLimitedWhen(Predicate<HttpResponse<String>> signal) {
+        return new CrmHttp(spec, context, rateLimited.or(signal));
+    }
+
+    /**
+     * Sends {@code call} within the lookup's budget and answers the reply whatever its status, except
+     * a rate-limit reply: that is retried once after its Retry-After when the wait fits the budget,
+     * otherwise it fails with {@link CrmException.Kind#RATE_LIMITED}.
+     */
+    CompletableFuture<HttpResponse<String>> send(CrmCall call, LookupRequest request) {
+        return send(call, request.budget(), request.trace());
+    }
+
+    /** As {@link #send(CrmCall, LookupRequest)}, for requests outside a lookup (token fetches). */
+    CompletableFuture<HttpResponse<String>> send(CrmCall call, Duration budget, Consumer<String> trace) {
+        return send(call, budget, trace, true);
+    }
+
+    /** Sends {@code call}; a 2xx reply's body as JSON ({@code MissingNode} when empty), else the status failure. */
+    CompletableFuture<JsonNode> sendForJson(CrmCall call, LookupRequest request) {
+        return send(call, request).thenApply(response -> json(requireSuccess(response)));
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(CrmCall call, Duration budget, Consumer<String> trace, boolean mayRetry) {
+        long start = context.ticker().read();
+        return attempt(call, budget, trace).thenCompose(response -> {
+            if (!rateLimited.test(response)) return CompletableFuture.completedFuture(response);
+            Optional<Duration> wait = retryAfter(response.headers(), context.clock());
+            Duration left = budget.minus(context.since(start));
+            if (!mayRetry || wait.isEmpty() || wait.get().compareTo(left) >= 0) {
+                return CompletableFuture.failedFuture(statusFailure(response));
+            }
+            trace.accept(spec.mask("retry after " + wait.get().toMillis() + " ms (Retry-After)"));
+            return context.delay(wait.get())
+                    .thenCompose(ignored -> send(call, left.minus(wait.get()), trace, false));
+        });
+    }
+
+    private CompletableFuture<HttpResponse<String>> attempt(CrmCall call, Duration budget, Consumer<String> trace) {
+        Duration timeout = spec.timeout().compareTo(budget) < 0 ? spec.timeout() : budget;
+        if (timeout.isZero() || timeout.isNegative()) {
+            return CompletableFuture.failedFuture(failure(CrmException.Kind.TIMEOUT, "no time left in the budget"));
+        }
+        HttpRequest request;
+        try {
+            HttpRequest.Builder builder = call.toBuilder().timeout(timeout);
+            spec.headers().forEach(builder::header);
+            request = builder.build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(failure(CrmException.Kind.CONFIG, "bad request: " + e.getMessage()));
+        }
+        trace.accept(spec.mask(call.traceLine()));
+        try {
+            return context.http().sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .handle((response, error) -> {
+                        if (error != null) throw transportFailure(error, timeout, request.uri());
+                        return response;
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(transportFailure(e, timeout, request.uri()));
+        }
+    }
+
+    /** The one mapping of transport exceptions to interface failures. */
+    CrmException transportFailure(Throwable error, Duration timeout, URI uri) {
+        Throwable cause = Async.unwrap(error);
+        if (cause instanceof CrmException crm) return crm;
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return failure(CrmException.Kind.DNS, "host not found: " + uri.getHost());
+            }
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return failure(CrmException.Kind.TIMEOUT, "no connection within " + timeout.toMillis() + " ms");
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return failure(CrmException.Kind.TIMEOUT, "no answer within " + timeout.toMillis() + " ms");
+        }
+        if (cause instanceof ConnectException) return failure(CrmException.Kind.CONNECT, "connection refused by " + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+        if (cause instanceof SSLException) return failure(CrmException.Kind.CONNECT, "TLS failed: " + cause.getMessage());
+        if (cause instanceof IOException) return failure(CrmException.Kind.CONNECT, "connection failed: " + describe(cause));
+        return failure(CrmException.Kind.CONNECT, "request failed: " + describe(cause));
+    }
+
+    /** {@code response} when 2xx, else its status failure. */
+    HttpResponse<String> requireSuccess(HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status < 200 || status > 299) throw statusFailure(response);
+        return response;
+    }
+
+    /** 401/403 AUTH, 429 (or the vendor's signal) RATE_LIMITED, any other HTTP_STATUS. */
+    CrmException statusFailure(HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (rateLimited.test(response)) return failure(CrmException.Kind.RATE_LIMITED, "HTTP " + status + " (rate limited)");
+        if (status == 401 || status == 403) return failure(CrmException.Kind.AUTH, "HTTP " + status + " (credentials refused)");
+        return failure(CrmException.Kind.HTTP_STATUS, "HTTP " + status);
+    }
+
+    /** The reply body as JSON; an empty body is a {@code MissingNode}; anything unparseable BAD_RESPONSE. */
+    JsonNode json(HttpResponse<String> response) {
+        return parseJson(response.body());
+    }
+
+    JsonNode parseJson(String body) {
+        if (body == null || body.isBlank()) return MissingNode.getInstance();
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw failure(CrmException.Kind.BAD_RESPONSE, "reply is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** {@code crm NAME: detail}, masked and on one line. */
+    CrmException failure(CrmException.Kind kind, String detail) {
+        return failure(spec, kind, detail);
+    }
+
+    static CrmException failure(CrmSpec spec, CrmException.Kind kind, String detail) {
+        String line = spec.mask("crm " + spec.name() + ": " + detail).replaceAll("[\\r\\n\\t]+", " ");
+        return new CrmException(kind, line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE) + "..." : line);
+    }
+
+    /** Retry-After as delta-seconds or an HTTP-date (read against {@code clock}); absent or unreadable: empty. */
+    static Optional<Duration> retryAfter(HttpHeaders headers, Clock clock) {
+        Optional<String> value = headers.firstValue("Retry-After").map(String::strip);
+        if (value.isEmpty()) return Optional.empty();
+        String text = value.get();
+        if (text.matches("\\d{1,9}")) return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
+        try {
+            Duration wait = Duration.between(clock.instant(), ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

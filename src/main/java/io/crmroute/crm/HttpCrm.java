@@ -1,0 +1,130 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * PBXware's "Custom CRM" (type {@code http}): asks
+ * {@code GET {url}?field_name={F}&dtmf={digits}&callerid={callerId}&value={value}}, or POSTs those
+ * keys as a JSON object. A 404 or an empty reply is no record; a text/plain reply is the value of F;
+ * a JSON reply holds it at {@code value-pointer} (default {@code /value}): a scalar is one record
+ * (F plus the reply's other top-level scalars), an array one record per element.
+ */
+final class HttpCrm implements CrmConnector {
+
+    private final CrmSpec spec;
+    private final CrmHttp http;
+    private final String url;
+    private final boolean post;
+    private final JsonPointer valuePointer;
+    private final CrmException configProblem; // null when the spec is usable
+
+    HttpCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.http = new CrmHttp(spec, context);
+        this.url = spec.setting("url").or(spec::baseUrl).orElse("");
+        String method = spec.setting("method").orElse("GET").toUpperCase(Locale.ROOT);
+        this.post = method.equals("POST");
+        JsonPointer pointer;
+        try {
+            pointer = JsonPointer.compile(spec.setting("value-pointer").orElse("/value"));
+        } catch (IllegalArgumentException e) {
+            pointer = null;
+        }
+        this.valuePointer = pointer;
+        this.configProblem = problem(method, pointer);
+    }
+
+    private CrmException problem(String method, JsonPointer pointer) {
+        if (url.isEmpty()) return http.failure(CrmException.Kind.CONFIG, "url is not set");
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return http.failure(CrmException.Kind.CONFIG, "url is not a valid URL: " + url);
+        }
+        boolean insecureAllowed = spec.setting("allow-insecure").map(Boolean::parseBoolean).orElse(false);
+        if ("http".equalsIgnoreCase(uri.getScheme()) && !insecureAllowed) {
+            return http.failure(CrmException.Kind.CONFIG, "http:// URL refused (https only, unless allow-insecure: true)");
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())) {
+            return http.failure(CrmException.Kind.CONFIG, "url must be https://: " + url);
+        }
+        if (!method.equals("GET") && !method.equals("POST")) {
+            return http.failure(CrmException.Kind.CONFIG, "method must be GET or POST: " + method);
+        }
+        if (pointer == null) return http.failure(CrmException.Kind.CONFIG, "value-pointer is not a JSON Pointer");
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
+        String field = request.fields().isEmpty() ? request.field() : request.fields().get(0);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("field_name", field);
+        parameters.put("dtmf", request.digits());
+        parameters.put("callerid", request.callerId());
+        parameters.put("value", request.value());
+        try {
+            CrmCall call = post ? CrmCall.postJson(URI.create(url), parameters) : CrmCall.get(url, parameters);
+            return http.send(call, request).thenApply(response -> read(response, field, request.limit()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private LookupResult read(HttpResponse<String> response, String field, int limit) {
+        if (response.statusCode() == 404) return LookupResult.none();
+        http.requireSuccess(response);
+        String body = response.body() == null ? "" : response.body().strip();
+        if (body.isEmpty()) return LookupResult.none();
+        String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        boolean json = type.contains("json") || !type.startsWith("text/plain") && (body.startsWith("{") || body.startsWith("["));
+        if (!json) return LookupResult.of(List.of(new CrmRecord(Map.of(field, body))));
+        return fromJson(http.parseJson(body), field, limit);
+    }
+
+    private LookupResult fromJson(JsonNode root, String field, int limit) {
+        if (root.isValueNode()) return scalar(root, null, field);
+        JsonNode node = root.at(valuePointer);
+        if (node.isMissingNode() || node.isNull()) return LookupResult.none();
+        if (node.isObject()) return LookupResult.of(List.of(CrmRecords.flatten(node)));
+        if (node.isArray()) {
+            List<CrmRecord> records = new java.util.ArrayList<>();
+            for (JsonNode element : node) {
+                if (records.size() >= limit) break;
+                if (element.isObject()) records.add(CrmRecords.flatten(element));
+                else if (element.isValueNode() && !element.isNull()) records.add(new CrmRecord(Map.of(field, element.asText())));
+            }
+            return new LookupResult(records, node.size());
+        }
+        return scalar(node, root, field);
+    }
+
+    /** One record: {@code reply}'s top-level scalars, then F = {@code value}. */
+    private static LookupResult scalar(JsonNode value, JsonNode reply, String field) {
+        if (value.isNull()) return LookupResult.none();
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (reply != null && reply.isObject()) {
+            reply.fields().forEachRemaining(entry -> {
+                if (entry.getValue().isValueNode() && !entry.getValue().isNull()) fields.put(entry.getKey(), entry.getValue().asText());
+            });
+        }
+        fields.put(field, value.asText());
+        return LookupResult.of(List.of(new CrmRecord(fields)));
+    }
+}

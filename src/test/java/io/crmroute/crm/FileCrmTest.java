@@ -1,0 +1,135 @@
+package io.crmroute.crm;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import static io.crmroute.crm.TestCrms.await;
+import static io.crmroute.crm.TestCrms.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileCrmTest {
+
+    private static final String RECORDS = """
+            {"contacts": [
+              {"phone": "+15551234567", "status": "GOLD", "balance": 1200, "account": "A-100"},
+              {"phone": "(555) 987-6543", "status": "SILVER", "account": "A-200"},
+              {"phone": "+15550000003", "status": "SILVER", "account": "A-300"},
+              {"phone": "+15550000004", "status": "SILVER", "account": "A-400"}
+            ]}
+            """;
+
+    @TempDir
+    Path dir;
+    private final CrmContext context = CrmContext.create();
+    private CrmConnector crm;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Files.writeString(dir.resolve("demo-crm.json"), RECORDS);
+        crm = CrmConnectors.create(TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "demo-crm.json")), dir), context);
+    }
+
+    @AfterEach
+    void tearDown() {
+        context.close();
+    }
+
+    private static LookupRequest byPhone(String number, List<String> trace) {
+        return new LookupRequest("contacts", "phone", number, Optional.of(new PhoneMatching("US", null)),
+                List.of("status"), 1, "", number, Duration.ofMillis(1500), trace::add);
+    }
+
+    @Test
+    void everyNotationOfOneNumberFindsTheRecord() throws Exception {
+        for (String number : List.of("+1 555 123 4567", "5551234567", "15551234567", "+15551234567", "(555) 123-4567")) {
+            LookupResult result = await(crm.lookup(byPhone(number, new ArrayList<>())));
+            assertEquals(1, result.records().size(), number);
+            assertEquals(Optional.of("GOLD"), result.records().get(0).get("status"), number);
+        }
+    }
+
+    @Test
+    void aNationallyStoredNumberMatchesE164() throws Exception {
+        LookupResult result = await(crm.lookup(byPhone("+15559876543", new ArrayList<>())));
+        assertEquals(Optional.of("A-200"), result.records().get(0).get("account"));
+    }
+
+    @Test
+    void traceSaysWhatWasLookedFor() throws Exception {
+        List<String> trace = new ArrayList<>();
+        await(crm.lookup(byPhone("555 123 4567", trace)));
+        assertEquals(List.of("file demo-crm.json: contacts where phone = +15551234567"), trace);
+    }
+
+    @Test
+    void withoutPhoneMatchingValuesMatchExactly() throws Exception {
+        assertEquals(Optional.of("GOLD"), await(crm.lookup(request("contacts", "account", "A-100"))).records().get(0).get("status"));
+        assertTrue(await(crm.lookup(request("contacts", "account", "a-100"))).isEmpty());
+        assertTrue(await(crm.lookup(request("contacts", "phone", "5551234567"))).isEmpty());
+        assertEquals(Optional.of("1200"), await(crm.lookup(request("contacts", "account", "A-100"))).records().get(0).get("balance"));
+    }
+
+    @Test
+    void anUnknownObjectOrNumberIsNoRecord() throws Exception {
+        assertTrue(await(crm.lookup(request("leads", "account", "A-100"))).isEmpty());
+        assertTrue(await(crm.lookup(byPhone("+15550009999", new ArrayList<>()))).isEmpty());
+    }
+
+    @Test
+    void limitCutsTheRecordsButTotalCountsThemAll() throws Exception {
+        LookupRequest silver = new LookupRequest("contacts", "status", "SILVER", Optional.empty(), List.of("account"),
+                2, "", "", Duration.ofMillis(1500), null);
+        LookupResult result = await(crm.lookup(silver));
+        assertEquals(2, result.records().size());
+        assertEquals(3, result.total());
+        assertEquals(Optional.of("A-200"), result.records().get(0).get("account"));
+    }
+
+    @Test
+    void aMissingFileFailsCreationWithItsPath() {
+        CrmSpec spec = TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "nope.json")), dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CrmConnectors.create(spec, context));
+        assertTrue(e.getMessage().startsWith("crm demo: records file not found: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("nope.json"), e.getMessage());
+    }
+
+    @Test
+    void invalidJsonFailsCreationWithTheLine() throws Exception {
+        Files.writeString(dir.resolve("bad.json"), "{\"contacts\": [\n {\"phone\": }\n]}");
+        CrmSpec spec = TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "bad.json")), dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CrmConnectors.create(spec, context));
+        assertTrue(e.getMessage().contains("is not valid JSON") && e.getMessage().contains("(line 2)"), e.getMessage());
+    }
+
+    @Test
+    void aFileOfTheWrongShapeFailsCreation() throws Exception {
+        Files.writeString(dir.resolve("shape.json"), "{\"contacts\": {\"phone\": \"1\"}}");
+        CrmSpec spec = TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "shape.json")), dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CrmConnectors.create(spec, context));
+        assertTrue(e.getMessage().contains("\"contacts\" must be a list of records"), e.getMessage());
+    }
+
+    @Test
+    void answersThousandsOfLookupsASecond() throws Exception {
+        long start = System.nanoTime();
+        int count = 20_000;
+        CompletableFuture<?>[] lookups = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) lookups[i] = crm.lookup(byPhone("+1555000000" + (i % 10), new ArrayList<>()));
+        CompletableFuture.allOf(lookups).get();
+        double perSecond = count / ((System.nanoTime() - start) / 1e9);
+        assertTrue(perSecond > 5_000, "lookups per second: " + perSecond);
+    }
+}
