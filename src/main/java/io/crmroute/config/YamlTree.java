@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML text into a Jackson tree in one pass over the token stream, noting on the way the line
@@ -45,7 +47,7 @@ final class YamlTree {
             root = first == null ? null : tree.value(first, "");
         } catch (JsonProcessingException syntax) {
             if (tree == null) tree = new YamlTree(null);
-            tree.problems.add(new ConfigProblem(label, line(syntax.getLocation()), "YAML syntax: " + firstLine(syntax.getOriginalMessage())));
+            tree.problems.add(syntaxProblem(label, syntax));
             root = null;
         } catch (IOException cannotHappenOnAString) {
             throw new IllegalStateException(cannotHappenOnAString);
@@ -82,6 +84,19 @@ final class YamlTree {
             array.add(value(token, itemPath));
         }
         return array;
+    }
+
+    /** SnakeYAML says what it found where ("found character '\\t'...") apart from what it was doing; the former helps. */
+    private static ConfigProblem syntaxProblem(String label, JsonProcessingException syntax) {
+        if (syntax.getCause() instanceof MarkedYAMLException) {
+            MarkedYAMLException marked = (MarkedYAMLException) syntax.getCause();
+            Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+            String problem = marked.getProblem() != null ? marked.getProblem() : marked.getContext();
+            String context = marked.getProblem() != null && marked.getContext() != null ? " (" + marked.getContext() + ")" : "";
+            return new ConfigProblem(label, mark == null ? OptionalInt.empty() : OptionalInt.of(mark.getLine() + 1),
+                    "YAML syntax: " + firstLine(problem) + context);
+        }
+        return new ConfigProblem(label, line(syntax.getLocation()), "YAML syntax: " + firstLine(syntax.getOriginalMessage()));
     }
 
     private static OptionalInt line(JsonLocation location) {
