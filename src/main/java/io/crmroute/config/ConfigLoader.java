@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,9 +147,8 @@ public final class ConfigLoader {
     private static String mask(String message, Set<String> secrets) {
         String masked = message;
         // Longest first, so a secret that contains another is masked whole.
-        Set<String> ordered = new LinkedHashSet<>();
-        secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).forEach(ordered::add);
-        for (String secret : ordered) masked = masked.replace(secret, "****");
+        List<String> longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).collect(Collectors.toList());
+        for (String secret : longestFirst) masked = masked.replace(secret, "****");
         return masked;
     }
 }

@@ -102,7 +102,7 @@ final class CrmReader {
         return ttl.map(found -> new CacheSpec(found, negative.orElseGet(() -> defaultNegativeTtl(found))));
     }
 
-    static Duration defaultNegativeTtl(Duration ttl) {
+    private static Duration defaultNegativeTtl(Duration ttl) {
         Duration quarter = ttl.dividedBy(4);
         return quarter.isZero() ? Duration.ofMillis(1) : quarter;
     }
@@ -115,7 +115,7 @@ final class CrmReader {
         });
     }
 
-    static boolean isHttpUrl(String text) {
+    private static boolean isHttpUrl(String text) {
         try {
             URI uri = new URI(text);
             return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))

@@ -34,7 +34,6 @@ public final class RouteParser {
     static final int DEFAULT_MAX_DIGITS = 8;
     static final Duration DEFAULT_DTMF_TIMEOUT = Duration.ofSeconds(5);
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
-    static final List<String> FALLBACKS = List.of("default", "nomatch", "multiple", "withheld", "failure");
     static final List<String> DESTINATION_TYPES = List.of("queue", "ivr", "recording", "extension");
 
     private static final Set<String> ROUTE_KEYS = Set.of("crm", "object", "match", "dtmf", "retrieve", "field", "records",

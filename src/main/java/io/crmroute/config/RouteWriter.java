@@ -60,8 +60,7 @@ public final class RouteWriter {
         return node;
     }
 
-    /** {@code phone:} as written under a CRM or a route's match. */
-    static ObjectNode phone(PhoneMatching phone) {
+    private static ObjectNode phone(PhoneMatching phone) {
         ObjectNode node = NODES.objectNode();
         node.put("default-country", phone.defaultCountry());
         if (!phone.formats().equals(PhoneMatching.DEFAULT_FORMATS)) {

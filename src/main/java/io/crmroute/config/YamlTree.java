@@ -39,20 +39,18 @@ final class YamlTree {
 
     /** {@code label} names the text in a syntax problem (the file's name). */
     static Parsed read(String yaml, String label) {
-        YamlTree tree = null;
-        JsonNode root = null;
         try (JsonParser parser = YAML.createParser(yaml)) {
-            tree = new YamlTree(parser);
+            YamlTree tree = new YamlTree(parser);
             JsonToken first = parser.nextToken();
-            root = first == null ? null : tree.value(first, "");
+            JsonNode root = first == null ? null : tree.value(first, "");
+            return new Parsed(root, Map.copyOf(tree.lines), tree.problems);
         } catch (JsonProcessingException syntax) {
-            if (tree == null) tree = new YamlTree(null);
-            tree.problems.add(syntaxProblem(label, syntax));
-            root = null;
+            Problems problems = new Problems();
+            problems.add(syntaxProblem(label, syntax));
+            return new Parsed(null, Map.of(), problems);
         } catch (IOException cannotHappenOnAString) {
             throw new IllegalStateException(cannotHappenOnAString);
         }
-        return new Parsed(root, Map.copyOf(tree.lines), tree.problems);
     }
 
     private JsonNode value(JsonToken token, String path) throws IOException {
