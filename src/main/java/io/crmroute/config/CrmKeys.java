@@ -1,0 +1,74 @@
+package io.crmroute.config;
+
+import io.crmroute.crm.CrmType;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which keys each CRM type takes: THE one table to extend when a connector needs a new setting.
+ * {@code settings} are the type's own scalar keys (they land in {@code CrmSpec.settings}),
+ * {@code required} those of them it cannot work without, {@code requiredAuth} the {@code auth:} keys it
+ * needs, {@code remote} whether {@code base-url} and {@code auth:} apply, {@code needsBaseUrl} whether
+ * the vendor has no public API root to default to (self-hosted or per-tenant instances).
+ * Vendors require nothing more yet: their connectors add required auth keys here as they land.
+ */
+final class CrmKeys {
+
+    record TypeKeys(Set<String> settings, Set<String> required, Set<String> requiredAuth, boolean remote, boolean needsBaseUrl) {}
+
+    /** Keys every type takes. */
+    static final Set<String> COMMON = Set.of("type", "timeout", "rate-limit", "cache", "phone");
+
+    /** Keys under {@code auth:}, whatever the vendor's scheme. */
+    static final Set<String> AUTH = Set.of("client-id", "client-secret", "refresh-token", "token-url", "api-token",
+            "username", "password", "access-key", "region", "tenant-id", "email");
+
+    /** {@code http} keys that are not scalar settings. */
+    static final String HEADERS = "headers";
+
+    private static final Map<CrmType, TypeKeys> BY_TYPE = new EnumMap<>(CrmType.class);
+
+    static {
+        BY_TYPE.put(CrmType.FILE, local(Set.of("path"), Set.of("path")));
+        BY_TYPE.put(CrmType.HTTP, local(Set.of("url", "method", "value-pointer", "allow-insecure"), Set.of("url")));
+        BY_TYPE.put(CrmType.SALESFORCE, vendor(false, "api-version", "login-url"));
+        BY_TYPE.put(CrmType.HUBSPOT, vendor(false));
+        BY_TYPE.put(CrmType.DYNAMICS, vendor(true, "api-version"));
+        BY_TYPE.put(CrmType.PIPEDRIVE, vendor(false, "api-version"));
+        BY_TYPE.put(CrmType.ZENDESK, vendor(true));
+        BY_TYPE.put(CrmType.ZOHO, vendor(false, "api-version", "data-centre"));
+        BY_TYPE.put(CrmType.SUGARCRM, vendor(true, "api-version", "platform"));
+        BY_TYPE.put(CrmType.SUITECRM, vendor(true, "api-version"));
+        BY_TYPE.put(CrmType.VTIGER, vendor(true));
+        BY_TYPE.put(CrmType.BULLHORN, vendor(false, "login-url"));
+    }
+
+    private CrmKeys() {}
+
+    static TypeKeys of(CrmType type) {
+        return BY_TYPE.get(type);
+    }
+
+    /** Every key an entry of {@code type} may have. */
+    static Set<String> allowed(CrmType type) {
+        TypeKeys keys = of(type);
+        Set<String> allowed = new LinkedHashSet<>(COMMON);
+        allowed.addAll(keys.settings());
+        if (keys.remote()) {
+            allowed.add("base-url");
+            allowed.add("auth");
+        }
+        if (type == CrmType.HTTP) allowed.add(HEADERS);
+        return allowed;
+    }
+
+    private static TypeKeys local(Set<String> settings, Set<String> required) {
+        return new TypeKeys(settings, required, Set.of(), false, false);
+    }
+
+    private static TypeKeys vendor(boolean needsBaseUrl, String... settings) {
+        return new TypeKeys(Set.of(settings), Set.of(), Set.of(), true, needsBaseUrl);
+    }
+}

@@ -1,0 +1,74 @@
+package io.crmroute.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerAndDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everythingUnderServerIsOptional() {
+        assertEquals(new ServerSettings("0.0.0.0", 4573, List.of("127.0.0.1/32", "::1/128"), "127.0.0.1", 8080), load("routes: {}\n").server());
+        assertEquals(4573, load("server:\n  http: { port: 0 }\n").server().agiPort());
+        assertEquals(0, load("server:\n  http: { port: 0 }\n").server().httpPort());
+    }
+
+    @Test
+    void allowTakesIpv4AndIpv6RangesAndBareAddresses() {
+        ServerSettings server = load("server:\n  agi:\n    host: 127.0.0.1\n    port: 0\n"
+                + "    allow: [10.0.0.0/8, 192.0.2.7, \"2001:db8::/32\", \"fe80::1\", 0.0.0.0/0]\n").server();
+        assertEquals(List.of("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32", "fe80::1/128", "0.0.0.0/0"), server.agiAllow());
+        assertEquals("127.0.0.1", server.agiHost());
+        assertEquals(0, server.agiPort());
+    }
+
+    @Test
+    void badRangesPortsAndKeysAreProblems() {
+        List<String> problems = problems("server:\n  agi:\n    port: 70000\n"
+                + "    allow: [256.0.0.1/8, 10.0.0.0/x, \"2001:db8::/129\", example.com, 10.0.0.1/32]\n  web: {}\n");
+        assertEquals(List.of(
+                "server.agi.port (line 3): \"70000\": expected a whole number from 0 to 65535",
+                "server.agi.allow[0] (line 4): \"256.0.0.1/8\": " + ServerReader.CIDR_EXPECTED,
+                "server.agi.allow[1] (line 4): \"10.0.0.0/x\": " + ServerReader.CIDR_EXPECTED,
+                "server.agi.allow[2] (line 4): \"2001:db8::/129\": " + ServerReader.CIDR_EXPECTED,
+                "server.agi.allow[3] (line 4): \"example.com\": " + ServerReader.CIDR_EXPECTED,
+                "server.web (line 5): unknown key \"web\" (expected one of: agi, http)"), problems);
+    }
+
+    @Test
+    void databaseAndAdminToken() {
+        CrmrouteConfig config = ConfigLoader.parse("database:\n  url: jdbc:postgresql://127.0.0.1:5432/crmroute\n  user: crmroute\n"
+                + "  password: \"${DB_PASSWORD}\"\nadmin:\n  token: \"${ADMIN_TOKEN}\"\n", dir,
+                Map.of("DB_PASSWORD", "pw", "ADMIN_TOKEN", "tok")).config().orElseThrow();
+        assertEquals(Optional.of(new DatabaseSettings("jdbc:postgresql://127.0.0.1:5432/crmroute", "crmroute", "pw")), config.database());
+        assertEquals(Optional.of("tok"), config.adminToken());
+        assertEquals(List.of("database.user (line 1): missing (required)",
+                "database.url (line 2): expected a PostgreSQL JDBC URL like jdbc:postgresql://127.0.0.1:5432/crmroute",
+                "admin.token (line 3): must not be empty"),
+                problems("database:\n  url: jdbc:mysql://x/y\nadmin: { token: \"\" }\n"));
+    }
+
+    @Test
+    void unknownTopLevelKeyIsAProblem() {
+        assertEquals(List.of("rotues (line 1): unknown key \"rotues\" (expected one of: admin, crms, database, routes, server)"),
+                problems("rotues: {}\n"));
+    }
+
+    private CrmrouteConfig load(String yaml) {
+        ConfigResult result = ConfigLoader.parse(yaml, dir, Map.of());
+        assertEquals(List.of(), result.problems());
+        return result.config().orElseThrow();
+    }
+
+    private List<String> problems(String yaml) {
+        return ConfigLoader.parse(yaml, dir, Map.of()).problems().stream().map(ConfigProblem::toString).toList();
+    }
+}
