@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
 
+    private boolean failed;
     private static final Logger log = LoggerFactory.getLogger(AgiSessionHandler.class);
 
     private final AgiCallHandler callHandler;
@@ -96,9 +97,15 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // The decoder may go on failing on the bytes already read; the first failure is the one to tell.
+        if (failed) return;
+        failed = true;
         if (cause instanceof AgiProtocolException) {
             stats.protocolError();
             log.warn("AGI protocol error from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        } else if (cause instanceof java.io.IOException) {
+            // A peer resetting its connection is routine (port checks, Asterisk giving up): not worth a warning.
+            log.debug("AGI connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             log.warn("AGI connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         }

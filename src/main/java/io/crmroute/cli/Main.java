@@ -1,9 +1,19 @@
 package io.crmroute.cli;
 
-/** Placeholder until the CLI lands. */
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code crmroute serve | check | simulate}: see DESIGN.md's "Running it". */
+@Command(name = "crmroute", mixinStandardHelpOptions = true, version = "crmroute 0.1.0",
+        description = "FastAGI server that routes Asterisk calls on data looked up in a CRM.",
+        subcommands = {ServeCommand.class, CheckCommand.class, SimulateCommand.class})
 public final class Main {
+
     public static void main(String[] args) {
-        System.err.println("crmroute: not built yet");
-        System.exit(2);
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
     }
 }
