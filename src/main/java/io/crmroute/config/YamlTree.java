@@ -43,6 +43,11 @@ final class YamlTree {
             YamlTree tree = new YamlTree(parser);
             JsonToken first = parser.nextToken();
             JsonNode root = first == null ? null : tree.value(first, "");
+            if (root != null && parser.nextToken() != null) {
+                // A second document after "---" would be ignored; say so rather than drop it silently.
+                tree.problems.add(new ConfigProblem(label, OptionalInt.of(parser.currentTokenLocation().getLineNr()),
+                        "a second YAML document; a config is one document"));
+            }
             return new Parsed(root, Map.copyOf(tree.lines), tree.problems);
         } catch (JsonProcessingException syntax) {
             Problems problems = new Problems();

@@ -101,6 +101,13 @@ class BrokenConfigTest {
     }
 
     @Test
+    void aSecondDocumentIsAProblem() {
+        ConfigResult result = ConfigLoader.parse("server: {}\n---\nroutes: {}\n", dir, Map.of());
+        assertEquals(List.of(new ConfigProblem("config", OptionalInt.of(3), "a second YAML document; a config is one document")),
+                result.problems());
+    }
+
+    @Test
     void emptyFileIsAProblem() {
         ConfigResult result = ConfigLoader.parse("# nothing here\n", dir, Map.of());
         assertEquals("expected a map with server, crms and routes (the file is empty)", result.problems().get(0).message());
