@@ -216,6 +216,8 @@ final class ResilientConnector implements CrmConnector {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(10))
                 .permittedNumberOfCallsInHalfOpenState(3)
+                // A config problem says nothing about the CRM's health: it must not open the circuit.
+                .ignoreException(e -> e instanceof CrmException crm && crm.kind() == CrmException.Kind.CONFIG)
                 .writableStackTraceEnabled(false)
                 .build();
     }

@@ -66,6 +66,12 @@ final class FakeCrmServer implements AutoCloseable {
         server.start();
     }
 
+    /** Replaces the replies (for replies that name the server's own URL). */
+    void answer(Reply... replies) {
+        script.clear();
+        script.addAll(List.of(replies));
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }

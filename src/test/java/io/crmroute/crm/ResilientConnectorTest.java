@@ -208,6 +208,8 @@ class ResilientConnectorTest {
         CrmConnector crm = CrmConnectors.create(TestCrms.spec("sales", CrmType.SALESFORCE, Map.of()), context);
         CrmException e = failure(crm.lookup(request("Contact", "Phone", "x")), CrmException.Kind.CONFIG);
         assertEquals("crm sales: type salesforce is not supported yet", e.getMessage());
+        for (int i = 0; i < 20; i++) failure(crm.lookup(request("Contact", "Phone", "x" + i)), CrmException.Kind.CONFIG);
+        assertEquals("CLOSED", crm.health().breaker(), "config problems do not open the circuit");
         assertFalse(listened.isEmpty());
     }
 
