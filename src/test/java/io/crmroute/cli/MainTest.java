@@ -1,0 +1,83 @@
+package io.crmroute.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands an admin types, run as {@code crmroute ...} would run them. */
+class MainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void checkAcceptsTheShippedConfig() {
+        assertEquals(0, run("check", "--config", "config/crmroute.yaml"), err.toString());
+        assertTrue(out.toString().contains("OK"), out.toString());
+    }
+
+    @Test
+    void checkNamesEveryBadKeyWithItsLineAndExitsOne(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, String.join("\n",
+                "crms:",
+                "  demo: { type: file, path: missing.json }",
+                "routes:",
+                "  vip:",
+                "    crm: demo",
+                "    object: contacts",
+                "    field: status",
+                "    tiemout: 2s",
+                "    rules:",
+                "      - { op: \"=~\", value: GOLD, to: { queue: \"103\" } }",
+                "    default: { to: { queue: \"100\" } }",
+                ""));
+        assertEquals(1, run("check", "--config", file.toString()));
+        List<String> lines = err.toString().lines().toList();
+        assertTrue(lines.size() >= 3, err.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.contains("crms.demo.path") && line.contains("line 2")), err.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.contains("routes.vip.tiemout") && line.contains("line 8")), err.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.contains("routes.vip.rules[0].op") && line.contains("line 10")), err.toString());
+    }
+
+    @Test
+    void simulateExplainsTheDecisionForACallerOnTheShippedConfig() {
+        assertEquals(0, run("simulate", "--config", "config/crmroute.yaml", "--route", "vip", "--callerid", "15551230001"),
+                err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("CRM request: file"), text);
+        assertTrue(text.contains("records found: 1"), text);
+        assertTrue(text.contains("rule gold: status \"GOLD\" = \"GOLD\" -> holds"), text);
+        assertTrue(text.contains("CRMROUTE_STATUS=MATCH"), text);
+        assertTrue(text.contains("CRMROUTE_DEST=103"), text);
+    }
+
+    @Test
+    void simulateShowsWhatAWithheldCallerGets() {
+        assertEquals(0, run("simulate", "--config", "config/crmroute.yaml", "--route", "vip", "--callerid", "unknown"));
+        assertTrue(out.toString().contains("caller ID withheld: no CRM asked"), out.toString());
+        assertTrue(out.toString().contains("CRMROUTE_STATUS=WITHHELD"), out.toString());
+    }
+
+    @Test
+    void simulateTakesDigitsForADtmfRoute() {
+        assertEquals(0, run("simulate", "--config", "config/crmroute.yaml", "--route", "account", "--callerid", "15550000000",
+                "--dtmf", "10001"), err.toString());
+        assertTrue(out.toString().contains("CRMROUTE_DIGITS=10001"), out.toString());
+    }
+}
