@@ -1,12 +1,15 @@
 package io.crmroute.app;
 
+import io.crmroute.agi.AgiCallHandler;
 import io.crmroute.agi.AgiServer;
 import io.crmroute.agi.AgiServerOptions;
 import io.crmroute.call.CallHandler;
 import io.crmroute.call.CallMetrics;
 import io.crmroute.call.DecisionListener;
 import io.crmroute.call.DecisionLogger;
+import io.crmroute.config.ConfigProblem;
 import io.crmroute.config.CrmrouteConfig;
+import io.crmroute.config.ServerSettings;
 import io.crmroute.crm.CrmConnector;
 import io.crmroute.crm.CrmConnectors;
 import io.crmroute.crm.CrmContext;
@@ -16,12 +19,14 @@ import io.crmroute.http.HealthIndicator;
 import io.crmroute.http.HealthService;
 import io.crmroute.http.HttpRouting;
 import io.crmroute.http.HttpServer;
+import io.crmroute.http.HttpService;
 import io.crmroute.http.Metrics;
 import io.crmroute.http.MetricsService;
 import io.crmroute.route.RouteTable;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,24 +37,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running server: CRM connectors, the call handler, the FastAGI listener and the HTTP port,
- * built from one valid config and closed in reverse order.
+ * built from one config and closed in reverse order.
  */
 public final class CrmrouteServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CrmrouteServer.class);
 
-    private final CrmContext crmContext;
-    private final Map<String, CrmConnector> connectors;
+    private final List<AutoCloseable> resources;
     private final AgiServer agi;
     private final HttpServer http;
 
-    private CrmrouteServer(CrmContext crmContext, Map<String, CrmConnector> connectors, AgiServer agi, HttpServer http) {
-        this.crmContext = crmContext;
-        this.connectors = connectors;
+    private CrmrouteServer(List<AutoCloseable> resources, AgiServer agi, HttpServer http) {
+        this.resources = resources;
         this.agi = agi;
         this.http = http;
     }
 
+    /** Serves calls on {@code config}'s routes. */
     public static CrmrouteServer start(CrmrouteConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         CrmContext crmContext = CrmContext.create();
@@ -59,38 +63,70 @@ public final class CrmrouteServer implements AutoCloseable {
             connectors.put(spec.name(), CrmConnectors.create(spec, crmContext));
             spec.phone().ifPresent(phone -> phones.put(spec.name(), phone));
         }
-        RouteTable routes = RouteTable.of(config.routes());
-        DecisionListener listener = DecisionListener.all(List.of(new DecisionLogger(), new CallMetrics(registry)));
-        CallHandler calls = new CallHandler(routes, connectors, phones, listener, Clock.systemUTC());
+        CallHandler calls = new CallHandler(RouteTable.of(config.routes()), connectors, phones, listener(registry), Clock.systemUTC());
+        List<AutoCloseable> resources = new ArrayList<>(connectors.values());
+        resources.add(crmContext);
+        HealthIndicator configured = HealthIndicator.of("config", true, () -> HealthIndicator.Status.up(Map.of(
+                "file", config.file().toString(), "routes", config.routes().size(), "crms", config.crms().size())));
+        HealthIndicator crms = HealthIndicator.crms(() -> connectors.values().stream().map(CrmConnector::health).toList());
+        return start(config.server(), calls, registry, List.of(configured, crms), List.of(), resources);
+    }
 
-        AgiServer agi = AgiServer.start(AgiServerOptions.defaults(config.server().agiHost(), config.server().agiPort(),
-                config.server().agiAllow()), calls);
-        Gauge.builder("crmroute.agi.sessions.in.flight", agi.stats(), stats -> stats.sessionsInFlight())
-                .description("FastAGI sessions open now").register(registry);
-        FunctionCounter.builder("crmroute.agi.sessions", agi.stats(), stats -> stats.sessionsTotal())
-                .description("FastAGI sessions served").register(registry);
-        FunctionCounter.builder("crmroute.agi.connections.rejected", agi.stats(), stats -> stats.connectionsRejected())
-                .description("Connections refused by the allowlist").register(registry);
-        FunctionCounter.builder("crmroute.agi.protocol.errors", agi.stats(), stats -> stats.protocolErrors())
-                .description("Sessions ended by a protocol error").register(registry);
+    /**
+     * Serves a broken config: every call gets ERROR at once (the dialplan's fallback) and {@code /health}
+     * says DOWN with the problems, until the config is fixed and the server restarted.
+     */
+    public static CrmrouteServer startBroken(ServerSettings server, Path file, List<ConfigProblem> problems) {
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        String reason = "config invalid: " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in "
+                + file.getFileName() + " (crmroute check lists them)";
+        CallHandler calls = CallHandler.refusingAll(reason, listener(registry), Clock.systemUTC());
+        HealthIndicator broken = HealthIndicator.of("config", true, () -> HealthIndicator.Status.down(Map.of(
+                "file", file.toString(), "problems", problems.stream().map(ConfigProblem::toString).toList())));
+        return start(server, calls, registry, List.of(broken), List.of(), List.of());
+    }
 
-        List<HealthIndicator> checks = new ArrayList<>();
-        checks.add(HealthIndicator.of("agi", true, () -> new HealthIndicator.Status(true,
-                Map.of("port", agi.port(), "sessionsInFlight", agi.stats().sessionsInFlight()))));
-        checks.add(HealthIndicator.of("config", true, () -> new HealthIndicator.Status(true,
-                Map.of("file", config.file().toString(), "routes", config.routes().size(), "crms", config.crms().size()))));
-        checks.add(HealthIndicator.crms(() -> connectors.values().stream().map(CrmConnector::health).toList()));
-        HttpRouting routing = routing(new HealthService(checks), new MetricsService(registry));
-        HttpServer http = HttpServer.start(config.server().httpHost(), config.server().httpPort(), routing);
-        log.info("crmroute serving FastAGI on {}:{} and HTTP on {}:{} with {} routes and {} CRMs",
-                config.server().agiHost(), agi.port(), config.server().httpHost(), http.port(), config.routes().size(),
-                connectors.size());
-        return new CrmrouteServer(crmContext, connectors, agi, http);
+    private static CrmrouteServer start(ServerSettings server, AgiCallHandler calls, PrometheusMeterRegistry registry,
+                                        List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources) {
+        AgiServer agi = AgiServer.start(AgiServerOptions.defaults(server.agiHost(), server.agiPort(), server.agiAllow()), calls);
+        bindAgiMetrics(agi, registry);
+        List<HealthIndicator> allChecks = new ArrayList<>();
+        allChecks.add(HealthIndicator.of("agi", true, () -> HealthIndicator.Status.up(Map.of(
+                "port", agi.port(), "sessionsInFlight", agi.stats().sessionsInFlight()))));
+        allChecks.addAll(checks);
+        List<HttpService> allServices = new ArrayList<>();
+        allServices.add(new HealthService(allChecks));
+        allServices.add(new MetricsService(registry));
+        allServices.addAll(services);
+        HttpServer http;
+        try {
+            http = HttpServer.start(server.httpHost(), server.httpPort(), routing(allServices));
+        } catch (RuntimeException failed) {
+            agi.close();
+            throw failed;
+        }
+        log.info("crmroute serving FastAGI on {}:{} and HTTP on {}:{}", server.agiHost(), agi.port(), server.httpHost(), http.port());
+        return new CrmrouteServer(resources, agi, http);
     }
 
     /** The HTTP endpoints, built the same way here and in tests. */
-    static HttpRouting routing(HealthService health, MetricsService metrics) {
-        return HttpRouting.builder().register(health, metrics).build();
+    static HttpRouting routing(List<HttpService> services) {
+        return HttpRouting.builder().register(services.toArray(HttpService[]::new)).build();
+    }
+
+    private static DecisionListener listener(PrometheusMeterRegistry registry) {
+        return DecisionListener.all(List.of(new DecisionLogger(), new CallMetrics(registry)));
+    }
+
+    private static void bindAgiMetrics(AgiServer agi, PrometheusMeterRegistry registry) {
+        Gauge.builder("crmroute.agi.sessions.in.flight", agi.stats(), stats -> stats.sessionsInFlight())
+                .description("FastAGI sessions open now").register(registry);
+        FunctionCounter.builder("crmroute.agi.sessions", agi.stats(), stats -> stats.sessionsTotal())
+                .description("FastAGI connections accepted").register(registry);
+        FunctionCounter.builder("crmroute.agi.connections.rejected", agi.stats(), stats -> stats.connectionsRejected())
+                .description("Connections refused by the source allowlist").register(registry);
+        FunctionCounter.builder("crmroute.agi.protocol.errors", agi.stats(), stats -> stats.protocolErrors())
+                .description("Sessions ended by a protocol error").register(registry);
     }
 
     public int agiPort() {
@@ -101,11 +137,17 @@ public final class CrmrouteServer implements AutoCloseable {
         return http.port();
     }
 
+    /** Stops taking calls, lets those in progress finish briefly, then frees the CRMs. */
     @Override
     public void close() {
         agi.close();
         http.close();
-        connectors.values().forEach(CrmConnector::close);
-        crmContext.close();
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", resource, e.toString());
+            }
+        }
     }
 }

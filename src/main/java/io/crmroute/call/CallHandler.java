@@ -35,17 +35,32 @@ public final class CallHandler implements AgiCallHandler {
     private final Map<String, PhoneMatching> crmPhones;
     private final DecisionListener listener;
     private final Clock clock;
+    private final Optional<String> refusal;
 
     /**
      * @param crmPhones each CRM's own {@code phone:} setting, used for caller IDs when the route sets none
      */
     public CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
                        DecisionListener listener, Clock clock) {
+        this(routes, connectors, crmPhones, listener, clock, Optional.empty());
+    }
+
+    private CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
+                        DecisionListener listener, Clock clock, Optional<String> refusal) {
         this.routes = routes;
         this.connectors = Map.copyOf(connectors);
         this.crmPhones = Map.copyOf(crmPhones);
         this.listener = listener;
         this.clock = clock;
+        this.refusal = refusal;
+    }
+
+    /**
+     * A handler for a server whose config is broken: every call gets ERROR with {@code reason}, so the
+     * dialplan takes its fallback at once instead of waiting on a server that cannot route.
+     */
+    public static CallHandler refusingAll(String reason, DecisionListener listener, Clock clock) {
+        return new CallHandler(RouteTable.of(Map.of()), Map.of(), Map.of(), listener, clock, Optional.of(reason));
     }
 
     @Override
@@ -65,7 +80,9 @@ public final class CallHandler implements AgiCallHandler {
                 ? new Call(session, route.get(), crm.get(), Optional.ofNullable(crmPhones.get(route.get().crm())), trace)
                 : null;
         CompletableFuture<Decision> decision;
-        if (route.isEmpty()) {
+        if (refusal.isPresent()) {
+            decision = CompletableFuture.completedFuture(Decision.error(name, "", refusal.get()));
+        } else if (route.isEmpty()) {
             decision = CompletableFuture.completedFuture(Decision.error(name, "", "unknown route: " + Failures.oneLine(shorten(name))));
         } else if (call == null) {
             decision = CompletableFuture.completedFuture(

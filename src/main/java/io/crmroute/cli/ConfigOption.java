@@ -18,9 +18,14 @@ final class ConfigOption {
 
     /** The config, or empty after printing one line per problem to {@code err}. */
     Optional<CrmrouteConfig> load(PrintWriter err) {
+        return loadResult(err).config();
+    }
+
+    /** The whole result, after printing one line per problem to {@code err}. */
+    ConfigResult loadResult(PrintWriter err) {
         ConfigResult result = ConfigLoader.load(file, System.getenv());
         for (ConfigProblem problem : result.problems()) err.println(file + ": " + problem);
         err.flush();
-        return result.config();
+        return result;
     }
 }

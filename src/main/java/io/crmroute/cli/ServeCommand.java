@@ -1,8 +1,7 @@
 package io.crmroute.cli;
 
 import io.crmroute.app.CrmrouteServer;
-import io.crmroute.config.CrmrouteConfig;
-import java.util.Optional;
+import io.crmroute.config.ConfigResult;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -22,9 +21,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Optional<CrmrouteConfig> loaded = config.load(spec.commandLine().getErr());
-        if (loaded.isEmpty()) return 1;
-        CrmrouteServer server = CrmrouteServer.start(loaded.get());
+        ConfigResult loaded = config.loadResult(spec.commandLine().getErr());
+        // A broken config still gets a listener: calls are answered ERROR at once, /health says DOWN.
+        CrmrouteServer server = loaded.config().isPresent()
+                ? CrmrouteServer.start(loaded.config().get())
+                : CrmrouteServer.startBroken(loaded.server(), config.file, loaded.problems());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -83,7 +83,7 @@ public final class ConfigLoader {
         Optional<CrmrouteConfig> config = Optional.of(new CrmrouteConfig(server, Collections.unmodifiableMap(crms),
                 Collections.unmodifiableMap(routes), database, adminToken, file));
         Set<String> secrets = substituted.valuesByPath().values().stream().flatMap(Collection::stream).collect(Collectors.toSet());
-        return finish(problems, parsed.lines(), secrets, config);
+        return finish(problems, parsed.lines(), secrets, config, server);
     }
 
     private static void readCrms(Section section, Path configDir, EnvSubstitution.Result substituted, Problems problems,
@@ -134,6 +134,11 @@ public final class ConfigLoader {
 
     /** Gives each problem its line, hides environment values in messages, orders problems as the file is. */
     private static ConfigResult finish(Problems problems, Map<String, Integer> lines, Set<String> secrets, Optional<CrmrouteConfig> config) {
+        return finish(problems, lines, secrets, config, null);
+    }
+
+    private static ConfigResult finish(Problems problems, Map<String, Integer> lines, Set<String> secrets,
+                                       Optional<CrmrouteConfig> config, ServerSettings server) {
         if (problems.isEmpty()) return new ConfigResult(config, List.of());
         List<ConfigProblem> located = problems.list().stream()
                 .map(problem -> new ConfigProblem(problem.path(),
@@ -141,7 +146,7 @@ public final class ConfigLoader {
                         mask(problem.message(), secrets)))
                 .sorted(Comparator.comparingInt(problem -> problem.line().orElse(Integer.MAX_VALUE)))
                 .collect(Collectors.toList());
-        return new ConfigResult(Optional.empty(), located);
+        return new ConfigResult(Optional.empty(), located, server);
     }
 
     private static String mask(String message, Set<String> secrets) {
