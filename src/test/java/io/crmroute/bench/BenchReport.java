@@ -81,9 +81,9 @@ public final class BenchReport {
     private Measurement measure(SystemUnderTest system, Scenario scenario) {
         log.printf("[bench] (%s) %s: starting%n", scenario.id(), system.name());
         try (SystemUnderTest.Running running = system.start(environment, scenario.offeredConcurrency())) {
-            LoadResult warmup = generator.run(running.agiPort(),
+            LoadResult warm = generator.run(running.agiPort(),
                     LoadPlan.closedLoop(scenario.warmupRoute(), 16, 10_000_000, warmup).withSessionTimeout(Duration.ofSeconds(5)));
-            log.printf("[bench] (%s) %s warm-up: %s%n", scenario.id(), system.name(), warmup.summary());
+            log.printf("[bench] (%s) %s warm-up: %s%n", scenario.id(), system.name(), warm.summary());
             try (MetricsPoller metrics = new MetricsPoller(running.metrics())) {
                 metrics.start();
                 LoadResult result = generator.run(running.agiPort(), scenario.plan());
