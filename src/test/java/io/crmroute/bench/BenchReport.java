@@ -1,0 +1,113 @@
+package io.crmroute.bench;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark report: for each scenario, a fresh crmroute, a fresh baseline as shipped and a fresh tuned
+ * baseline, each in its own JVM with the same flags, driven by one load generator against one fake CRM in
+ * this JVM; then one table per scenario. Run by {@code bench/run}.
+ *
+ * <p>Flags: {@code --jar target/crmroute.jar} (crmroute is skipped, shown n/a, if it does not start),
+ * {@code --only abcde}, {@code --quick} (a couple of seconds per scenario), {@code --xmx 1g}.
+ */
+public final class BenchReport {
+
+    private final SystemUnderTest.Environment environment;
+    private final LoadGenerator generator;
+    private final PrintStream log;
+    /** Long enough for the JIT to compile both servers' call paths (2 s is not: p50 still falls 4x after). */
+    private final Duration warmup;
+
+    private BenchReport(SystemUnderTest.Environment environment, LoadGenerator generator, PrintStream log, Duration warmup) {
+        this.environment = environment;
+        this.generator = generator;
+        this.log = log;
+        this.warmup = warmup;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> flags = flags(args);
+        boolean quick = flags.containsKey("--quick");
+        String only = flags.getOrDefault("--only", "abcde");
+        Path jar = Path.of(flags.getOrDefault("--jar", "target/crmroute.jar"));
+        String heap = flags.getOrDefault("--xmx", "1g");
+        long maxFds = maxFileDescriptors();
+        int inFlightLimit = Scenario.maxInFlight(maxFds);
+        List<String> jvmFlags = List.of("-Xmx" + heap, "-XX:+UseG1GC");
+        Path workDir = Files.createTempDirectory("crmroute-bench-");
+        PrintStream out = System.out;
+        long began = System.nanoTime();
+
+        out.printf("crmroute benchmark: %d cores, %s %s; children: %s; fd limit %,d%s; logs in %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), String.join(" ", jvmFlags), maxFds,
+                inFlightLimit < 10_000 ? String.format(" (scenario (c) scaled to %,d calls: each holds 2 sockets per process)", inFlightLimit) : "",
+                workDir);
+        out.println("latency: connect to server close, correct sessions only, as seen by the load generator "
+                + "(1 Netty thread in this JVM, with the fake CRM); errors include wrong answers; heap = used heap, "
+                + "threads = live JVM threads, both peaks polled every 100 ms from each system's /metrics.");
+        out.printf("load average at start: %.1f (other processes on this machine skew every figure)%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
+        try (FakeCrm crm = FakeCrm.start(); LoadGenerator generator = new LoadGenerator()) {
+            SystemUnderTest.Environment environment = new SystemUnderTest.Environment(crm.port(), FakeCrm.unusedPort(),
+                    workDir, jvmFlags, System.getProperty("java.class.path"));
+            BenchReport report = new BenchReport(environment, generator, System.err,
+                    Duration.ofSeconds(quick ? 1 : 5));
+            List<SystemUnderTest> systems = List.of(new CrmrouteSystem(jar), BaselineSystem.shipped(), BaselineSystem.tuned());
+            for (Scenario scenario : Scenario.all(inFlightLimit, quick)) {
+                if (only.indexOf(scenario.id()) < 0) continue;
+                List<Measurement> row = new ArrayList<>();
+                for (SystemUnderTest system : systems) row.add(report.measure(system, scenario));
+                ReportTable.print(out, scenario, row.get(0), row.get(1), row.get(2));
+                out.flush();
+            }
+            out.printf("%nfake CRM: %,d requests, %,d failures; total time %ds%n", crm.requests(), crm.failures(),
+                    Duration.ofNanos(System.nanoTime() - began).toSeconds());
+        }
+        System.exit(0);   // child JVMs are killed by their shutdown hook
+    }
+
+    private Measurement measure(SystemUnderTest system, Scenario scenario) {
+        log.printf("[bench] (%s) %s: starting%n", scenario.id(), system.name());
+        try (SystemUnderTest.Running running = system.start(environment, scenario.offeredConcurrency())) {
+            LoadResult warm = generator.run(running.agiPort(),
+                    LoadPlan.closedLoop(scenario.warmupRoute(), 16, 10_000_000, warmup).withSessionTimeout(Duration.ofSeconds(5)));
+            log.printf("[bench] (%s) %s warm-up: %s%n", scenario.id(), system.name(), warm.summary());
+            try (MetricsPoller metrics = new MetricsPoller(running.metrics())) {
+                metrics.start();
+                LoadResult result = generator.run(running.agiPort(), scenario.plan());
+                long left = metrics.awaitDrained(Duration.ofSeconds(3));
+                log.printf("[bench] (%s) %s: %s%n", scenario.id(), system.name(), result.summary());
+                return new Measurement(system.name(), result, metrics.peakHeapBytes(), metrics.peakThreads(), left, null);
+            }
+        } catch (Exception e) {
+            log.printf("[bench] (%s) %s: not measured: %s%n", scenario.id(), system.name(), e);
+            return Measurement.failed(system.name(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static long maxFileDescriptors() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof UnixOperatingSystemMXBean ? ((UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount() : 20_000;
+    }
+
+    private static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            boolean valued = i + 1 < args.length && !args[i + 1].startsWith("--");
+            flags.put(args[i], valued ? args[++i] : "");
+        }
+        return flags;
+    }
+}

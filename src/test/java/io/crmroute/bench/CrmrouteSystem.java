@@ -1,0 +1,48 @@
+package io.crmroute.bench;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * crmroute as users run it: {@code java -jar target/crmroute.jar serve --config FILE.yaml} in a child JVM,
+ * with {@link BenchRoutes#yaml} as its config. Ready when {@code /health} answers 200.
+ */
+final class CrmrouteSystem implements SystemUnderTest {
+
+    private final Path jar;
+
+    CrmrouteSystem(Path jar) {
+        this.jar = jar;
+    }
+
+    @Override
+    public String name() {
+        return "crmroute";
+    }
+
+    @Override
+    public Running start(Environment environment, int offeredConcurrency) throws Exception {
+        int agiPort = Ports.free();
+        int httpPort = Ports.free();
+        Path config = environment.workDir().resolve("crmroute-" + agiPort + ".yaml");
+        Files.writeString(config, BenchRoutes.yaml(agiPort, httpPort, environment.crmPort(), environment.downPort()),
+                StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(environment.jvmFlags());
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
+        ChildJvm child = ChildJvm.start(name(), command, environment.workDir().resolve("crmroute-" + agiPort + ".log"), null);
+        try {
+            child.awaitHttpOk(URI.create("http://127.0.0.1:" + httpPort + "/health"), Duration.ofSeconds(30));
+        } catch (Exception e) {
+            child.close();
+            throw e;
+        }
+        return SystemUnderTest.running(agiPort, httpPort, child);
+    }
+}

@@ -1,0 +1,62 @@
+package io.crmroute.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A FastAGI server the bench can drive: started fresh per scenario, it tells where its AGI port is and
+ * where its Prometheus metrics are. Implementations: {@link BaselineSystem} (asterisk-java, child JVM or
+ * in-process) and {@link CrmrouteSystem} (the crmroute jar in a child JVM).
+ */
+interface SystemUnderTest {
+
+    /** What every system is started against: the fake CRM, a dead port, a scratch directory, JVM flags. */
+    record Environment(int crmPort, int downPort, Path workDir, List<String> jvmFlags, String classpath) {
+
+        public Environment {
+            jvmFlags = List.copyOf(jvmFlags);
+        }
+    }
+
+    /** A started system; {@link #close} stops it (kills its JVM). */
+    interface Running extends AutoCloseable {
+
+        int agiPort();
+
+        URI metrics();
+
+        @Override
+        void close();
+    }
+
+    String name();
+
+    /** Starts a fresh instance for a scenario that offers up to {@code offeredConcurrency} calls at once. */
+    Running start(Environment environment, int offeredConcurrency) throws Exception;
+
+    /** A running system whose metrics are at {@code http://127.0.0.1:httpPort/metrics}. */
+    static Running running(int agiPort, int httpPort, AutoCloseable stop) {
+        URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+        return new Running() {
+            @Override
+            public int agiPort() {
+                return agiPort;
+            }
+
+            @Override
+            public URI metrics() {
+                return metrics;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    stop.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("stopping system on AGI port " + agiPort, e);
+                }
+            }
+        };
+    }
+}
