@@ -64,7 +64,7 @@ public final class BenchReport {
                     workDir, jvmFlags, System.getProperty("java.class.path"));
             BenchReport report = new BenchReport(environment, generator, System.err,
                     Duration.ofSeconds(quick ? 1 : 5));
-            List<SystemUnderTest> systems = List.of(new CrmrouteSystem(jar), BaselineSystem.shipped(), BaselineSystem.tuned());
+            List<SystemUnderTest> systems = List.of(CrmrouteSystem.jar(jar), BaselineSystem.shipped(), BaselineSystem.tuned());
             for (Scenario scenario : Scenario.all(inFlightLimit, quick)) {
                 if (only.indexOf(scenario.id()) < 0) continue;
                 List<Measurement> row = new ArrayList<>();

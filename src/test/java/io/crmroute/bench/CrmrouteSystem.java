@@ -1,5 +1,8 @@
 package io.crmroute.bench;
 
+import io.crmroute.app.CrmrouteServer;
+import io.crmroute.config.ConfigLoader;
+import io.crmroute.config.ConfigResult;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,17 +10,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * crmroute as users run it: {@code java -jar target/crmroute.jar serve --config FILE.yaml} in a child JVM,
- * with {@link BenchRoutes#yaml} as its config. Ready when {@code /health} answers 200.
+ * with {@link BenchRoutes#yaml} as its config, ready when {@code /health} answers 200; or, for tests, the
+ * same server started in this JVM from the same config.
  */
 final class CrmrouteSystem implements SystemUnderTest {
 
     private final Path jar;
 
-    CrmrouteSystem(Path jar) {
+    private CrmrouteSystem(Path jar) {
         this.jar = jar;
+    }
+
+    /** The jar in a child JVM, measured apart from the load generator. */
+    static CrmrouteSystem jar(Path jar) {
+        return new CrmrouteSystem(jar);
+    }
+
+    /** In this JVM (for tests): no jar needed, heap and threads are the test JVM's. */
+    static CrmrouteSystem inProcess() {
+        return new CrmrouteSystem(null);
     }
 
     @Override
@@ -32,6 +47,12 @@ final class CrmrouteSystem implements SystemUnderTest {
         Path config = environment.workDir().resolve("crmroute-" + agiPort + ".yaml");
         Files.writeString(config, BenchRoutes.yaml(agiPort, httpPort, environment.crmPort(), environment.downPort()),
                 StandardCharsets.UTF_8);
+        if (jar == null) {
+            ConfigResult loaded = ConfigLoader.load(config, Map.of());
+            if (!loaded.ok()) throw new IllegalStateException("bench config invalid: " + loaded.problems());
+            CrmrouteServer server = CrmrouteServer.start(loaded.config().orElseThrow());
+            return SystemUnderTest.running(server.agiPort(), server.httpPort(), server);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(environment.jvmFlags());

@@ -21,15 +21,9 @@ class LoadSmokeTest {
     @TempDir
     Path workDir;
 
-    /**
-     * The systems the smoke run covers.
-     * TODO(crmroute): when the server lands, add it here, in-process so the test needs no jar, e.g.
-     * {@code SystemUnderTest.running(agiPort, httpPort, server)} around the crmroute server started from
-     * {@link BenchRoutes#yaml} (or {@code new CrmrouteSystem(Path.of("target/crmroute.jar"))} after
-     * {@code mvn package}). Everything below then applies to it unchanged.
-     */
+    /** Both servers, in this JVM, driven by the same load and checked the same way. */
     static Stream<SystemUnderTest> systems() {
-        return Stream.of(BaselineSystem.inProcess());
+        return Stream.of(CrmrouteSystem.inProcess(), BaselineSystem.inProcess());
     }
 
     @ParameterizedTest(name = "{0}")
