@@ -44,6 +44,13 @@ public record CrmContext(
 
     /** Real HTTP and scheduler, with the given time sources (tests). */
     public static CrmContext create(Clock clock, Ticker ticker) {
+        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // java.net.http completes every async response through CompletableFuture's default executor,
+            // which without two common-pool threads starts one new thread per response.
+            org.slf4j.LoggerFactory.getLogger(CrmContext.class).warn(
+                    "the common pool has fewer than 2 threads: every CRM response will start a thread; "
+                            + "run with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+        }
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))

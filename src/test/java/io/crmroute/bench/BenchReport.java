@@ -43,7 +43,10 @@ public final class BenchReport {
         String heap = flags.getOrDefault("--xmx", "1g");
         long maxFds = maxFileDescriptors();
         int inFlightLimit = Scenario.maxInFlight(maxFds);
-        List<String> jvmFlags = List.of("-Xmx" + heap, "-XX:+UseG1GC");
+        List<String> jvmFlags = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+        // Extra flags for the systems under test, e.g. a profiler: BENCH_CHILD_JVM_FLAGS="-XX:StartFlightRecording=..."
+        String extra = System.getenv().getOrDefault("BENCH_CHILD_JVM_FLAGS", "").trim();
+        if (!extra.isEmpty()) jvmFlags.addAll(List.of(extra.split("\\s+")));
         Path workDir = Files.createTempDirectory("crmroute-bench-");
         PrintStream out = System.out;
         long began = System.nanoTime();
