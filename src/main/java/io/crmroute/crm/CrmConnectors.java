@@ -22,6 +22,7 @@ public final class CrmConnectors {
             case FILE -> FileCrm.load(spec);
             case HTTP -> new HttpCrm(spec, context);
             case SALESFORCE -> new SalesforceCrm(spec, context);
+            case DYNAMICS -> new DynamicsCrm(spec, context);
             default -> unsupported(spec);
         };
     }
