@@ -23,6 +23,7 @@ public final class CrmConnectors {
             case HTTP -> new HttpCrm(spec, context);
             case SALESFORCE -> new SalesforceCrm(spec, context);
             case DYNAMICS -> new DynamicsCrm(spec, context);
+            case ZOHO -> new ZohoCrm(spec, context);
             default -> unsupported(spec);
         };
     }
