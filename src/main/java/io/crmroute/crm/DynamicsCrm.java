@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -42,7 +43,7 @@ final class DynamicsCrm implements CrmConnector {
         this.context = context;
         this.http = new CrmHttp(spec, context);
         this.baseUrl = spec.baseUrl().map(SalesforceCrm::withoutTrailingSlash).orElse("");
-        java.util.regex.Matcher version = API_VERSION.matcher(spec.setting("api-version").orElse(DEFAULT_API_VERSION));
+        Matcher version = API_VERSION.matcher(spec.setting("api-version").orElse(DEFAULT_API_VERSION));
         this.apiVersion = version.matches() ? "v" + version.group(1) : null;
         this.configProblem = problem();
         this.tokens = new AccessTokens(this::fetchToken, context.clock());

@@ -81,9 +81,14 @@ final class SalesforceCrm implements CrmConnector {
         long start = context.ticker().read();
         return tokens.withToken(token -> {
             String instance = token.extra("instance_url").map(SalesforceCrm::withoutTrailingSlash).orElse(baseUrl);
-            CrmCall call = CrmCall.get(instance + "/services/data/" + apiVersion + "/query", Map.of("q", soql))
-                    .header("Authorization", "Bearer " + token.value())
-                    .header("Accept", "application/json");
+            CrmCall call;
+            try {
+                call = CrmCall.get(instance + "/services/data/" + apiVersion + "/query", Map.of("q", soql))
+                        .header("Authorization", "Bearer " + token.value())
+                        .header("Accept", "application/json");
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "instance_url is not a URL"));
+            }
             return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
         }).thenApply(response -> read(response, request));
     }

@@ -91,9 +91,14 @@ final class ZohoCrm implements CrmConnector {
         return tokens.withToken(token -> {
             Optional<String> api = baseUrl.or(() -> token.extra("api_domain").map(SalesforceCrm::withoutTrailingSlash));
             if (api.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no api_domain"));
-            CrmCall call = CrmCall.postJson(URI.create(api.get() + "/crm/" + apiVersion + "/coql"), body)
-                    .header("Authorization", "Zoho-oauthtoken " + token.value())
-                    .header("Accept", "application/json");
+            CrmCall call;
+            try {
+                call = CrmCall.postJson(URI.create(api.get() + "/crm/" + apiVersion + "/coql"), body)
+                        .header("Authorization", "Zoho-oauthtoken " + token.value())
+                        .header("Accept", "application/json");
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "api_domain is not a URL"));
+            }
             return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
         }, ZohoCrm::invalidToken).thenApply(response -> read(response, request.limit()));
     }
