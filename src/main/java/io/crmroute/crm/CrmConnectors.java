@@ -21,6 +21,9 @@ public final class CrmConnectors {
         return switch (spec.type()) {
             case FILE -> FileCrm.load(spec);
             case HTTP -> new HttpCrm(spec, context);
+            case SALESFORCE -> new SalesforceCrm(spec, context);
+            case DYNAMICS -> new DynamicsCrm(spec, context);
+            case ZOHO -> new ZohoCrm(spec, context);
             default -> unsupported(spec);
         };
     }

@@ -1,0 +1,188 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Salesforce (type {@code salesforce}): one SOQL query over REST,
+ * {@code GET {instance}/services/data/{api-version}/query?q=SELECT ... WHERE field IN (...) LIMIT n},
+ * every phone notation in the IN list. The token comes from the OAuth2 client credentials flow at
+ * the org's My Domain ({@code base-url}); its reply's {@code instance_url} is where queries go.
+ * Salesforce token replies carry no {@code expires_in}, so a token is trusted for
+ * {@code token-lifetime} and replaced at once when a query gets 401 INVALID_SESSION_ID.
+ * 403 REQUEST_LIMIT_EXCEEDED (the daily API allocation) counts as rate limiting.
+ */
+final class SalesforceCrm implements CrmConnector {
+
+    static final String DEFAULT_API_VERSION = "v61.0";
+    static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(30);
+    private static final Pattern API_VERSION = Pattern.compile("v?(\\d{2,3}\\.\\d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern ERROR_CODE = Pattern.compile("[A-Z_]{1,64}");
+
+    private final CrmSpec spec;
+    private final CrmContext context;
+    private final CrmHttp http;
+    private final AccessTokens tokens;
+    private final String baseUrl;
+    private final String apiVersion;
+    private final Duration tokenLifetime;
+    private final CrmException configProblem; // null when the spec is usable
+
+    SalesforceCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.context = context;
+        this.http = new CrmHttp(spec, context).alsoRateLimitedWhen(SalesforceCrm::requestLimitExceeded);
+        this.baseUrl = spec.baseUrl().map(SalesforceCrm::withoutTrailingSlash).orElse("");
+        Matcher version = API_VERSION.matcher(spec.setting("api-version").orElse(DEFAULT_API_VERSION));
+        this.apiVersion = version.matches() ? "v" + version.group(1) : null;
+        this.tokenLifetime = duration(spec.setting("token-lifetime").orElse("30m"));
+        this.configProblem = problem();
+        this.tokens = new AccessTokens(this::fetchToken, context.clock());
+    }
+
+    private CrmException problem() {
+        if (baseUrl.isEmpty()) return http.failure(CrmException.Kind.CONFIG, "base-url is not set (the org's My Domain URL)");
+        if (apiVersion == null) return http.failure(CrmException.Kind.CONFIG, "api-version must look like v61.0");
+        if (tokenLifetime == null) return http.failure(CrmException.Kind.CONFIG, "token-lifetime must be a duration like 30m");
+        for (String key : List.of("client-id", "client-secret")) {
+            if (spec.authValue(key).isEmpty()) return http.failure(CrmException.Kind.CONFIG, "auth." + key + " is not set");
+        }
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
+        List<String> values = matchValues(request);
+        if (values.isEmpty()) return CompletableFuture.completedFuture(LookupResult.none());
+        String soql;
+        try {
+            soql = SoqlQuery.select(request.object(), request.field(), request.fields(), values, request.limit());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
+        }
+        long start = context.ticker().read();
+        return tokens.withToken(token -> {
+            String instance = token.extra("instance_url").map(SalesforceCrm::withoutTrailingSlash).orElse(baseUrl);
+            CrmCall call;
+            try {
+                call = CrmCall.get(instance + "/services/data/" + apiVersion + "/query", Map.of("q", soql))
+                        .header("Authorization", "Bearer " + token.value())
+                        .header("Accept", "application/json");
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "instance_url is not a URL"));
+            }
+            return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
+        }).thenApply(response -> read(response, request));
+    }
+
+    /** The caller's value in every notation the CRM may store, leaving out what no record can hold. */
+    static List<String> matchValues(LookupRequest request) {
+        List<String> values = request.phone().map(phone -> PhoneNumbers.variants(request.value(), phone)).orElse(List.of(request.value()));
+        return values.stream().filter(SoqlQuery::canMatch).toList();
+    }
+
+    private LookupResult read(HttpResponse<String> response, LookupRequest request) {
+        if (response.statusCode() < 200 || response.statusCode() > 299) throw statusFailure(response);
+        JsonNode reply = http.json(response);
+        JsonNode records = reply.path("records");
+        if (!records.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no records list");
+        List<CrmRecord> found = CrmRecords.flattenAll(withoutAttributes(records), request.limit()).stream()
+                .map(record -> spelledAsRequested(record, request.fields()))
+                .toList();
+        return new LookupResult(found, reply.path("totalSize").asInt(found.size()));
+    }
+
+    /** The status failure, with Salesforce's errorCode (never its message, which may echo the query). */
+    private CrmException statusFailure(HttpResponse<String> response) {
+        CrmException failure = http.statusFailure(response);
+        String code = errorCode(response);
+        return code.isEmpty() ? failure : new CrmException(failure.kind(), failure.getMessage() + ": " + code);
+    }
+
+    /** Salesforce errors are {@code [{"message": "...", "errorCode": "INVALID_FIELD"}]}. */
+    static String errorCode(HttpResponse<String> response) {
+        try {
+            JsonNode errors = CrmHttp.JSON.readTree(response.body() == null ? "" : response.body());
+            String code = errors == null ? "" : errors.path(0).path("errorCode").asText("");
+            return ERROR_CODE.matcher(code).matches() ? code : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean requestLimitExceeded(HttpResponse<String> response) {
+        return response.statusCode() == 403 && errorCode(response).equals("REQUEST_LIMIT_EXCEEDED");
+    }
+
+    /** Drops each record's (and related record's) {@code attributes} {type, url}. */
+    private static JsonNode withoutAttributes(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        strip(copy);
+        return copy;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode object) object.remove("attributes");
+        node.forEach(SalesforceCrm::strip);
+    }
+
+    /** SOQL names are case-insensitive: answer each field under the spelling the route asked for. */
+    private static CrmRecord spelledAsRequested(CrmRecord record, List<String> requested) {
+        Map<String, String> byLowerCase = new LinkedHashMap<>();
+        for (String field : requested) byLowerCase.putIfAbsent(field.toLowerCase(Locale.ROOT), field);
+        Map<String, String> fields = new LinkedHashMap<>();
+        record.fields().forEach((name, value) -> fields.put(byLowerCase.getOrDefault(name.toLowerCase(Locale.ROOT), name), value));
+        return new CrmRecord(fields);
+    }
+
+    private CompletableFuture<AccessToken> fetchToken() {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("client_id", spec.authValue("client-id").orElse(""));
+        form.put("client_secret", spec.authValue("client-secret").orElse(""));
+        URI tokenUrl;
+        try {
+            tokenUrl = URI.create(spec.authValue("token-url").orElse(baseUrl + "/services/oauth2/token"));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.token-url is not a URL"));
+        }
+        // The token outlives the lookup that asked for it, so it gets the CRM's timeout, not that lookup's budget.
+        return OAuthTokenRequest.fetch(http, tokenUrl, form, spec.timeout(), context.clock(), tokenLifetime);
+    }
+
+    /** {@code 30m}, {@code 2h}, {@code 90s}, {@code 500ms}; null when unreadable or zero. */
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) return null;
+        long amount = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+        return d.isZero() ? null : d;
+    }
+
+    static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,223 @@
+package io.crmroute.crm;
+
+import io.crmroute.crm.FakeCrmServer.Reply;
+import io.crmroute.crm.FakeCrmServer.Seen;
+import io.crmroute.crm.TestCrms.FakeClock;
+import io.crmroute.crm.TestCrms.FakeTicker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static io.crmroute.crm.SalesforceCrmTest.HOSTILE;
+import static io.crmroute.crm.SalesforceCrmTest.decode;
+import static io.crmroute.crm.TestCrms.await;
+import static io.crmroute.crm.TestCrms.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Dataverse Web API and the Entra ID token endpoint, faked on 127.0.0.1. */
+class DynamicsCrmTest {
+
+    private static final String SECRET = "entra~secret+1";
+    private static final String TOKEN_PATH = "/0a1b2c3d-tenant/oauth2/v2.0/token";
+    private static final String ANN = "{\"@odata.context\": \"https://org.crm.dynamics.com/api/data/v9.2/$metadata#contacts(fullname,telephone1)\","
+            + " \"@odata.count\": 1, \"value\": [{\"@odata.etag\": \"W/\\\"1234\\\"\", \"fullname\": \"Ann Lee\","
+            + " \"telephone1\": \"+15551230001\", \"contactid\": \"c0ffee00-0000-0000-0000-000000000001\","
+            + " \"_parentcustomerid_value@OData.Community.Display.V1.FormattedValue\": \"Acme\"}]}";
+    private static final String NONE = "{\"@odata.context\": \"x\", \"@odata.count\": 0, \"value\": []}";
+
+    private final FakeClock clock = new FakeClock();
+    private final CrmContext context = CrmContext.create(clock, new FakeTicker());
+    private FakeCrmServer api;
+    private FakeCrmServer login;
+
+    @AfterEach
+    void tearDown() {
+        if (api != null) api.close();
+        if (login != null) login.close();
+        context.close();
+    }
+
+    private CrmConnector dynamics(Reply... replies) throws Exception {
+        api = new FakeCrmServer(replies);
+        login = new FakeCrmServer(token("tok-1"), token("tok-2"), token("tok-3"));
+        return CrmConnectors.create(spec(Map.of("token-url", login.url(TOKEN_PATH))), context);
+    }
+
+    private static Reply token(String value) {
+        return Reply.json("{\"token_type\": \"Bearer\", \"expires_in\": 3599, \"ext_expires_in\": 3599, \"access_token\": \"" + value + "\"}");
+    }
+
+    private CrmSpec spec(Map<String, String> moreAuth) {
+        Map<String, String> auth = new HashMap<>(Map.of("client-id", "app-id", "client-secret", SECRET));
+        auth.putAll(moreAuth);
+        return new CrmSpec("d365", CrmType.DYNAMICS, Optional.of(api.url("/")), auth, CrmSpec.DEFAULT_TIMEOUT,
+                OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(SECRET), Path.of("."));
+    }
+
+    private static LookupRequest byPhone(String value, int limit, Duration budget) {
+        return new LookupRequest("contacts", "telephone1", value, Optional.of(new PhoneMatching("US", List.of("E164", "NATIONAL"))),
+                List.of("fullname", "telephone1"), limit, "", value, budget, null);
+    }
+
+    private static LookupRequest byPhone(String value) {
+        return byPhone(value, 2, Duration.ofMillis(3000));
+    }
+
+    private static String filter(Seen seen) {
+        return decode(seen.rawQuery()).get("$filter");
+    }
+
+    @Test
+    void aMatchAnswersTheFieldsWithoutAnnotationsAndTheCount() throws Exception {
+        LookupResult result = await(dynamics(Reply.json(ANN)).lookup(byPhone("555-123-0001")));
+        assertEquals(List.of(new CrmRecord(Map.of("fullname", "Ann Lee", "telephone1", "+15551230001",
+                "contactid", "c0ffee00-0000-0000-0000-000000000001"))), result.records());
+        assertEquals(1, result.total());
+
+        Seen tokenRequest = login.seen().get(0);
+        assertEquals(TOKEN_PATH, tokenRequest.path());
+        assertEquals(Map.of("client_id", "app-id", "client_secret", SECRET, "grant_type", "client_credentials",
+                "scope", api.url("") + "/.default"), decode(tokenRequest.body()));
+
+        Seen query = api.seen().get(0);
+        assertEquals("/api/data/v9.2/contacts", query.path());
+        assertEquals("Bearer tok-1", query.header("Authorization"));
+        assertEquals("odata.maxpagesize=2", query.header("Prefer"));
+        assertEquals("4.0", query.header("OData-Version"));
+        assertEquals("$select=fullname%2Ctelephone1&$filter=telephone1%20eq%20%27%2B15551230001%27%20or%20telephone1%20eq%20%27(555)%20123-0001%27&$count=true",
+                query.rawQuery().replace("%28", "(").replace("%29", ")"));
+        assertEquals("telephone1 eq '+15551230001' or telephone1 eq '(555) 123-0001'", filter(query));
+    }
+
+    @Test
+    void noRecordIsNoMatch() throws Exception {
+        LookupResult result = await(dynamics(Reply.json(NONE)).lookup(byPhone("+15551230009")));
+        assertTrue(result.isEmpty());
+    }
+
+    @Test
+    void severalRecordsAreCutToTheLimitAndKeepTheCount() throws Exception {
+        String page = "{\"@odata.count\": 7, \"value\": [{\"fullname\": \"A\"}, {\"fullname\": \"B\"}, {\"fullname\": \"C\"}],"
+                + " \"@odata.nextLink\": \"https://org.crm.dynamics.com/api/data/v9.2/contacts?$skiptoken=x\"}";
+        LookupResult result = await(dynamics(Reply.json(page)).lookup(byPhone("+15551230001", 3, Duration.ofMillis(3000))));
+        assertEquals(3, result.records().size());
+        assertEquals(7, result.total());
+        assertEquals("odata.maxpagesize=3", api.seen().get(0).header("Prefer"));
+        assertEquals(1, api.seen().size());
+    }
+
+    @Test
+    void oneTokenServesConcurrentLookupsUntilItsExpiresIn() throws Exception {
+        CrmConnector crm = dynamics(Reply.json(NONE));
+        List<CompletableFuture<LookupResult>> lookups = new ArrayList<>();
+        for (int i = 0; i < 3; i++) lookups.add(crm.lookup(byPhone("+1555123000" + i)));
+        for (CompletableFuture<LookupResult> lookup : lookups) await(lookup);
+        assertEquals(1, login.seen().size());
+
+        clock.advance(Duration.ofMinutes(59));
+        await(crm.lookup(byPhone("+15551230005")));
+        assertEquals(1, login.seen().size());
+        clock.advance(Duration.ofSeconds(45)); // 3599 s minus the refresh margin has passed
+        await(crm.lookup(byPhone("+15551230006")));
+        assertEquals(2, login.seen().size());
+        assertEquals("Bearer tok-2", api.seen().get(4).header("Authorization"));
+    }
+
+    @Test
+    void aRejectedTokenIsReplacedExactlyOnce() throws Exception {
+        Reply unauthorized = Reply.status(401).withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        assertEquals(1, await(dynamics(unauthorized, Reply.json(ANN)).lookup(byPhone("+15551230001"))).records().size());
+        assertEquals(2, login.seen().size());
+        assertEquals("Bearer tok-2", api.seen().get(1).header("Authorization"));
+
+        api.close();
+        login.close();
+        failure(dynamics(unauthorized).lookup(byPhone("+15551230001")), CrmException.Kind.AUTH);
+        assertEquals(2, login.seen().size());
+        assertEquals(2, api.seen().size());
+    }
+
+    @Test
+    void refusedClientCredentialsAreAnAuthFailure() throws Exception {
+        api = new FakeCrmServer(Reply.json(NONE));
+        login = new FakeCrmServer(new Reply(401, "application/json",
+                "{\"error\": \"invalid_client\", \"error_description\": \"AADSTS7000215: Invalid client secret provided.\"}", Map.of()));
+        CrmException e = failure(CrmConnectors.create(spec(Map.of("token-url", login.url(TOKEN_PATH))), context)
+                .lookup(byPhone("+15551230001")), CrmException.Kind.AUTH);
+        assertEquals("crm d365: token request refused: HTTP 401: invalid_client", e.getMessage());
+        assertTrue(api.seen().isEmpty());
+    }
+
+    @Test
+    void serviceProtectionLimitsAreRetriedOnceWithinTheBudgetOnly() throws Exception {
+        Reply limited = new Reply(429, "application/json",
+                "{\"error\": {\"code\": \"0x80072322\", \"message\": \"Number of requests exceeded the limit\"}}", Map.of("Retry-After", "1"));
+        LookupResult result = await(dynamics(limited, Reply.json(ANN)).lookup(byPhone("+15551230001", 2, Duration.ofMillis(4000))));
+        assertEquals(1, result.records().size());
+        assertEquals(2, api.seen().size());
+
+        api.close();
+        login.close();
+        failure(dynamics(limited.withHeader("Retry-After", "30")).lookup(byPhone("+15551230001")), CrmException.Kind.RATE_LIMITED);
+        assertEquals(1, api.seen().size());
+    }
+
+    @Test
+    void aBadColumnAndAServerErrorAreHttpStatusFailures() throws Exception {
+        Reply badColumn = new Reply(400, "application/json",
+                "{\"error\": {\"code\": \"0x80060888\", \"message\": \"Could not find a property named 'telephone9'.\"}}", Map.of());
+        CrmConnector crm = dynamics(badColumn, Reply.status(500));
+        assertEquals("crm d365: HTTP 400: 0x80060888", failure(crm.lookup(byPhone("+15551230001")), CrmException.Kind.HTTP_STATUS).getMessage());
+        assertEquals("crm d365: HTTP 500", failure(crm.lookup(byPhone("+15551230002")), CrmException.Kind.HTTP_STATUS).getMessage());
+    }
+
+    @Test
+    void aSilentEnvironmentTimesOutWithinTheBudget() throws Exception {
+        long start = System.nanoTime();
+        failure(dynamics(Reply.never()).lookup(byPhone("+15551230001", 2, Duration.ofMillis(300))), CrmException.Kind.TIMEOUT);
+        assertTrue(System.nanoTime() - start < 3_000_000_000L);
+    }
+
+    @Test
+    void malformedJsonIsABadResponse() throws Exception {
+        failure(dynamics(Reply.json("{\"value\": [{\"fullname\": ")).lookup(byPhone("+15551230001")), CrmException.Kind.BAD_RESPONSE);
+        failure(dynamics(Reply.json("{\"values\": []}")).lookup(byPhone("+15551230001")), CrmException.Kind.BAD_RESPONSE);
+    }
+
+    @Test
+    void aHostileCallerIdIsOneEscapedLiteralAndFindsNothing() throws Exception {
+        List<String> trace = new ArrayList<>();
+        LookupRequest hostile = new LookupRequest("contacts", "telephone1", HOSTILE, Optional.of(new PhoneMatching("US", null)),
+                List.of("fullname"), 2, "", HOSTILE, Duration.ofMillis(3000), trace::add);
+        assertTrue(await(dynamics(Reply.json(NONE)).lookup(hostile)).isEmpty());
+        Seen seen = api.seen().get(0);
+        assertEquals("telephone1 eq '''\"\\)(*:{}[]^~!&|+-/ OR 1=1 --'", filter(seen));
+        assertEquals(List.of("$select", "$filter", "$count"), List.copyOf(decode(seen.rawQuery()).keySet()));
+        assertFalse(seen.rawQuery().contains("'") || seen.rawQuery().contains("+") || seen.rawQuery().contains(" "), seen.rawQuery());
+        assertFalse(trace.get(0).contains(SECRET) || trace.get(0).contains("tok-1"));
+    }
+
+    @Test
+    void configProblemsFailWithoutARequest() throws Exception {
+        api = new FakeCrmServer(Reply.json(NONE));
+        CrmException noTenant = failure(CrmConnectors.create(spec(Map.of()), context).lookup(byPhone("+15551230001")), CrmException.Kind.CONFIG);
+        assertEquals("crm d365: auth.tenant-id (or auth.token-url) is not set or not a tenant id", noTenant.getMessage());
+        failure(CrmConnectors.create(spec(Map.of("tenant-id", "../evil")), context).lookup(byPhone("+15551230001")), CrmException.Kind.CONFIG);
+        LookupRequest badObject = new LookupRequest("contacts?$top=1", "telephone1", "1", Optional.empty(), List.of(), 1, "", "",
+                Duration.ofMillis(500), null);
+        failure(CrmConnectors.create(spec(Map.of("tenant-id", "contoso.onmicrosoft.com")), context).lookup(badObject), CrmException.Kind.CONFIG);
+        assertTrue(api.seen().isEmpty());
+    }
+}
