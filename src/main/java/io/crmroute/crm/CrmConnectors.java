@@ -22,6 +22,7 @@ public final class CrmConnectors {
             case FILE -> FileCrm.load(spec);
             case HTTP -> new HttpCrm(spec, context);
             case HUBSPOT -> new HubSpotCrm(spec, context);
+            case PIPEDRIVE -> new PipedriveCrm(spec, context);
             default -> unsupported(spec);
         };
     }
