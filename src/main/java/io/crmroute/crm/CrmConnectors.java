@@ -23,6 +23,7 @@ public final class CrmConnectors {
             case HTTP -> new HttpCrm(spec, context);
             case HUBSPOT -> new HubSpotCrm(spec, context);
             case PIPEDRIVE -> new PipedriveCrm(spec, context);
+            case ZENDESK -> new ZendeskCrm(spec, context);
             default -> unsupported(spec);
         };
     }
