@@ -24,6 +24,7 @@ public final class CrmConnectors {
             case HUBSPOT -> new HubSpotCrm(spec, context);
             case PIPEDRIVE -> new PipedriveCrm(spec, context);
             case ZENDESK -> new ZendeskCrm(spec, context);
+            case BULLHORN -> new BullhornCrm(spec, context);
             default -> unsupported(spec);
         };
     }
