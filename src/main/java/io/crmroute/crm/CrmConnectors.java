@@ -24,6 +24,10 @@ public final class CrmConnectors {
             case SALESFORCE -> new SalesforceCrm(spec, context);
             case DYNAMICS -> new DynamicsCrm(spec, context);
             case ZOHO -> new ZohoCrm(spec, context);
+            case HUBSPOT -> new HubSpotCrm(spec, context);
+            case PIPEDRIVE -> new PipedriveCrm(spec, context);
+            case ZENDESK -> new ZendeskCrm(spec, context);
+            case BULLHORN -> new BullhornCrm(spec, context);
             default -> unsupported(spec);
         };
     }

@@ -1,0 +1,166 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Bullhorn (type {@code bullhorn}). The OAuth authorization-code step is interactive, so crmroute
+ * starts from a refresh token: {@code POST {token-url}} (grant_type=refresh_token) gives an access
+ * token and a new refresh token (Bullhorn refresh tokens are single-use, so the newest is kept),
+ * then {@code GET {login-url}?version=*&access_token=..} gives the session: {@code BhRestToken} and
+ * {@code restUrl} (a 307 to the user's data centre is followed by the HTTP client). That session is
+ * the {@link AccessTokens} token, shared by all lookups, renewed after {@code session-ttl} and
+ * once on a 401. Lookups are Lucene searches,
+ * {@code GET {restUrl}search/{object}?query=phone:"..."&fields=..&count=N&start=0}, built by
+ * {@link BullhornQuery}.
+ */
+final class BullhornCrm implements CrmConnector {
+
+    static final String DEFAULT_TOKEN_URL = "https://auth.bullhornstaffing.com/oauth/token";
+    static final String DEFAULT_REST_BASE = "https://rest.bullhornstaffing.com";
+    static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(10);
+    static final int MAX_COUNT = 500;
+    static final int MAX_VARIANTS = 5;
+    static final int MAX_VALUE_LENGTH = 256;
+    private static final Pattern ENTITY = Pattern.compile("[A-Za-z]{1,64}");
+    private static final Pattern FIELDS = Pattern.compile("[A-Za-z0-9_.(),]{1,1000}");
+
+    private final CrmSpec spec;
+    private final CrmContext context;
+    private final CrmHttp http;
+    private final AccessTokens sessions;
+    private final AtomicReference<String> refreshToken; // the newest: each grant answers a new one
+    private final String tokenUrl;
+    private final String loginUrl;
+    private final Duration sessionTtl;
+
+    BullhornCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.context = context;
+        this.http = new CrmHttp(spec, context);
+        this.refreshToken = new AtomicReference<>(spec.authValue("refresh-token").orElse(""));
+        this.tokenUrl = spec.authValue("token-url").orElse(DEFAULT_TOKEN_URL);
+        String base = spec.baseUrl().orElse(DEFAULT_REST_BASE);
+        this.loginUrl = spec.setting("login-url").orElse((base.endsWith("/") ? base : base + '/') + "rest-services/login");
+        this.sessionTtl = spec.setting("session-ttl").map(BullhornCrm::minutes).orElse(DEFAULT_SESSION_TTL);
+        this.sessions = new AccessTokens(this::login, context.clock());
+    }
+
+    private static Duration minutes(String text) {
+        return text.matches("\\d{1,5}") ? Duration.ofMinutes(Long.parseLong(text)) : DEFAULT_SESSION_TTL;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        for (String key : List.of("client-id", "client-secret")) {
+            if (spec.authValue(key).orElse("").isEmpty()) return failed(CrmException.Kind.CONFIG, "auth." + key + " is not set");
+        }
+        if (refreshToken.get().isEmpty()) return failed(CrmException.Kind.CONFIG, "auth.refresh-token is not set");
+        if (!ENTITY.matcher(request.object()).matches()) return failed(CrmException.Kind.CONFIG, "object is not a Bullhorn entity: " + request.object());
+        if (!BullhornQuery.isField(request.field())) return failed(CrmException.Kind.CONFIG, "not a Bullhorn field: " + request.field());
+        String fields = fields(request.fields());
+        if (!FIELDS.matcher(fields).matches()) return failed(CrmException.Kind.CONFIG, "fields are not Bullhorn field names: " + fields);
+        if (request.value().isBlank() || request.value().length() > MAX_VALUE_LENGTH) return CompletableFuture.completedFuture(LookupResult.none());
+        long start = context.ticker().read();
+        int count = Math.min(request.limit(), MAX_COUNT);
+        String query = BullhornQuery.anyOf(request.field(), values(request));
+        return sessions.withToken(session -> search(session, request, query, fields, count, start))
+                .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit()));
+    }
+
+    private CompletableFuture<HttpResponse<String>> search(AccessToken session, LookupRequest request, String query, String fields, int count, long start) {
+        try {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("query", query);
+            parameters.put("fields", fields);
+            parameters.put("count", String.valueOf(count));
+            parameters.put("start", "0");
+            CrmCall call = CrmCall.get(session.extra("restUrl").orElseThrow() + "search/" + request.object(), parameters)
+                    .header("BhRestToken", session.value());
+            return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    static List<String> values(LookupRequest request) {
+        List<String> values = request.phone().map(matching -> PhoneNumbers.variants(request.value(), matching)).orElse(List.of(request.value()));
+        return values.size() > MAX_VARIANTS ? values.subList(0, MAX_VARIANTS) : values;
+    }
+
+    /** {@code id} and the wanted fields, once each. */
+    static String fields(List<String> wanted) {
+        Set<String> fields = new LinkedHashSet<>();
+        fields.add("id");
+        fields.addAll(wanted);
+        return String.join(",", fields);
+    }
+
+    /** {@code {total, start, count, data:[...]}}. */
+    private LookupResult read(JsonNode reply, int limit) {
+        JsonNode data = reply.path("data");
+        if (!reply.isObject() || !data.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no data list");
+        List<CrmRecord> records = CrmRecords.flattenAll(data, limit);
+        return new LookupResult(records, reply.path("total").asInt(data.size()));
+    }
+
+    /** Refresh grant, then REST login: the session as a token, {@code restUrl} as its extra. */
+    private CompletableFuture<AccessToken> login() {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken.get());
+        form.put("client_id", spec.authValue("client-id").orElse(""));
+        form.put("client_secret", spec.authValue("client-secret").orElse(""));
+        Consumer<String> silent = LookupRequest.NO_TRACE; // token requests carry rotating secrets the spec cannot mask
+        return http.send(CrmCall.postForm(URI.create(tokenUrl), form), spec.timeout(), silent)
+                .thenCompose(response -> {
+                    JsonNode grant = grantReply(response);
+                    String newest = grant.path("refresh_token").asText("");
+                    if (!newest.isEmpty()) refreshToken.set(newest);
+                    String accessToken = grant.path("access_token").asText("");
+                    CrmCall call = CrmCall.get(loginUrl, Map.of("version", "*", "access_token", accessToken));
+                    return http.send(call, spec.timeout(), silent);
+                })
+                .thenApply(this::session);
+    }
+
+    private JsonNode grantReply(HttpResponse<String> response) {
+        if (response.statusCode() == 400 || response.statusCode() == 401) {
+            String error = http.parseJson(response.body()).path("error").asText("refused");
+            throw http.failure(CrmException.Kind.AUTH, "token refresh refused (HTTP " + response.statusCode() + " " + error + ")");
+        }
+        JsonNode grant = http.json(http.requireSuccess(response));
+        if (grant.path("access_token").asText("").isEmpty()) throw http.failure(CrmException.Kind.AUTH, "token reply has no access_token");
+        return grant;
+    }
+
+    private AccessToken session(HttpResponse<String> response) {
+        JsonNode login = http.json(http.requireSuccess(response));
+        String token = login.path("BhRestToken").asText("");
+        String restUrl = login.path("restUrl").asText("");
+        if (token.isEmpty() || !restUrl.matches("https?://.+")) throw http.failure(CrmException.Kind.BAD_RESPONSE, "login reply has no BhRestToken and restUrl");
+        restUrl = restUrl.endsWith("/") ? restUrl : restUrl + '/';
+        return new AccessToken(token, context.clock().instant().plus(sessionTtl), Map.of("restUrl", restUrl));
+    }
+
+    private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {
+        return CompletableFuture.failedFuture(http.failure(kind, detail));
+    }
+}

@@ -1,0 +1,108 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * HubSpot (type {@code hubspot}): the CRM search API,
+ * {@code POST {base-url}/crm/v3/objects/{object}/search} with one filter group per phone notation
+ * (groups are ORed; HubSpot allows at most {@value #MAX_GROUPS}), authenticated with a private-app
+ * token as {@code Authorization: Bearer}. A private-app token does not expire and cannot be
+ * refreshed, so a 401 is an AUTH failure at once. The caller's value only ever travels as a JSON
+ * string of an {@code EQ} filter, which has no wildcard or operator syntax to escape.
+ */
+final class HubSpotCrm implements CrmConnector {
+
+    static final String DEFAULT_BASE_URL = "https://api.hubapi.com";
+    static final int MAX_GROUPS = 5;
+    /** The search endpoint's page size limit. */
+    static final int MAX_LIMIT = 200;
+    static final int MAX_VALUE_LENGTH = 256;
+    // Standard object names (contacts), object type ids (0-1, 2-123456) and custom names (p_tickets).
+    private static final Pattern OBJECT = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
+
+    private final CrmSpec spec;
+    private final CrmHttp http;
+    private final String baseUrl;
+    private final String token;
+
+    HubSpotCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.http = new CrmHttp(spec, context);
+        this.baseUrl = stripSlash(spec.baseUrl().orElse(DEFAULT_BASE_URL));
+        this.token = spec.authValue("api-token").orElse("");
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        if (token.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.api-token is not set"));
+        if (!OBJECT.matcher(request.object()).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a HubSpot object type: " + request.object()));
+        }
+        if (request.value().length() > MAX_VALUE_LENGTH) return CompletableFuture.completedFuture(LookupResult.none());
+        try {
+            int limit = Math.min(request.limit(), MAX_LIMIT);
+            ObjectNode body = searchBody(request.field(), values(request), request.fields(), limit);
+            URI uri = URI.create(baseUrl + "/crm/v3/objects/" + request.object() + "/search");
+            CrmCall call = CrmCall.postJson(uri, body).header("Authorization", "Bearer " + token);
+            return http.sendForJson(call, request).thenApply(reply -> read(reply, limit));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The value, or its phone notations (at most one filter group each). */
+    static List<String> values(LookupRequest request) {
+        List<String> values = request.phone().map(matching -> PhoneNumbers.variants(request.value(), matching)).orElse(List.of(request.value()));
+        return values.size() > MAX_GROUPS ? values.subList(0, MAX_GROUPS) : values;
+    }
+
+    /** {@code {"filterGroups":[{"filters":[{"propertyName":F,"operator":"EQ","value":V}]},...],"properties":[...],"limit":N}}. */
+    static ObjectNode searchBody(String field, List<String> values, List<String> properties, int limit) {
+        ObjectNode body = CrmHttp.JSON.createObjectNode();
+        ArrayNode groups = body.putArray("filterGroups");
+        for (String value : values) {
+            ObjectNode filter = groups.addObject().putArray("filters").addObject();
+            filter.put("propertyName", field);
+            filter.put("operator", "EQ");
+            filter.put("value", value);
+        }
+        ArrayNode wanted = body.putArray("properties");
+        properties.forEach(wanted::add);
+        body.put("limit", limit);
+        return body;
+    }
+
+    /** {@code {total, results:[{id, properties:{...}}], paging}}: each result's id and properties. */
+    private LookupResult read(JsonNode reply, int limit) {
+        JsonNode results = reply.path("results");
+        if (!reply.isObject() || !results.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no results list");
+        List<CrmRecord> records = new ArrayList<>();
+        for (JsonNode result : results) {
+            if (records.size() >= limit) break;
+            Map<String, String> fields = new LinkedHashMap<>();
+            if (result.hasNonNull("id")) fields.put("id", result.get("id").asText());
+            fields.putAll(CrmRecords.flatten(result.path("properties")).fields());
+            records.add(new CrmRecord(fields));
+        }
+        return new LookupResult(records, reply.path("total").asInt(records.size()));
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,142 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Pipedrive (type {@code pipedrive}): the v2 search API,
+ * {@code GET {base-url}/api/v2/{object}/search?term=V&fields=F&exact_match=true&limit=N} with the
+ * API token in the {@code x-api-token} header. With {@code exact_match} the term must equal the
+ * whole stored value (case aside), and Pipedrive keeps phone numbers as typed, so a phone number is
+ * searched in the first {@value #MAX_PHONE_SEARCHES} notations of {@code phone.formats} (by default
+ * E.164, what integrations and validated imports write, and the national format people type), the
+ * two requests in parallel, merged by item id. More would spend the token budget, where search is
+ * among the costliest endpoints. The term is a plain URL parameter: no query syntax to escape.
+ */
+final class PipedriveCrm implements CrmConnector {
+
+    static final String DEFAULT_BASE_URL = "https://api.pipedrive.com";
+    static final int MAX_PHONE_SEARCHES = 2;
+    static final int MAX_LIMIT = 500;
+    static final int MAX_VALUE_LENGTH = 256;
+    private static final Pattern OBJECT = Pattern.compile("[a-z]{1,32}");
+
+    private final CrmSpec spec;
+    private final CrmHttp http;
+    private final String baseUrl;
+    private final String token;
+    private final boolean exactMatch;
+
+    PipedriveCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.http = new CrmHttp(spec, context);
+        String base = spec.baseUrl().orElse(DEFAULT_BASE_URL);
+        this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = spec.authValue("api-token").orElse("");
+        this.exactMatch = spec.setting("exact-match").map(Boolean::parseBoolean).orElse(true);
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        if (token.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.api-token is not set"));
+        if (!OBJECT.matcher(request.object()).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a Pipedrive item type: " + request.object()));
+        }
+        String value = request.value().strip();
+        if (value.isEmpty() || value.length() > MAX_VALUE_LENGTH) return CompletableFuture.completedFuture(LookupResult.none());
+        try {
+            int limit = Math.min(request.limit(), MAX_LIMIT);
+            List<CompletableFuture<JsonNode>> searches = new ArrayList<>();
+            for (String term : terms(value, request)) searches.add(http.sendForJson(call(request, term, limit), request));
+            return CompletableFuture.allOf(searches.toArray(CompletableFuture[]::new))
+                    .thenApply(ignored -> merge(searches.stream().map(CompletableFuture::join).toList(), limit));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The search terms: the value, or its first phone notations. */
+    static List<String> terms(String value, LookupRequest request) {
+        List<String> terms = request.phone().map(matching -> PhoneNumbers.variants(value, matching)).orElse(List.of(value));
+        return terms.size() > MAX_PHONE_SEARCHES ? terms.subList(0, MAX_PHONE_SEARCHES) : terms;
+    }
+
+    private CrmCall call(LookupRequest request, String term, int limit) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("term", term);
+        parameters.put("fields", request.field());
+        parameters.put("exact_match", String.valueOf(exactMatch));
+        parameters.put("limit", String.valueOf(limit));
+        return CrmCall.get(baseUrl + "/api/v2/" + request.object() + "/search", parameters).header("x-api-token", token);
+    }
+
+    /** Items of every reply, each item id once, in reply order. */
+    private LookupResult merge(List<JsonNode> replies, int limit) {
+        List<CrmRecord> records = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        int distinct = 0;
+        for (JsonNode reply : replies) {
+            for (JsonNode entry : items(reply)) {
+                JsonNode item = entry.path("item");
+                if (!item.isObject()) continue;
+                String id = item.path("id").asText("");
+                if (!id.isEmpty() && !ids.add(id)) continue;
+                distinct++;
+                if (records.size() < limit) records.add(record(item));
+            }
+        }
+        return new LookupResult(records, distinct);
+    }
+
+    private JsonNode items(JsonNode reply) {
+        if (!reply.isObject()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply is not a JSON object");
+        if (!reply.path("success").asBoolean(true)) throw refusal(reply);
+        JsonNode items = reply.path("data").path("items");
+        if (items.isMissingNode() || items.isNull()) return CrmHttp.JSON.createArrayNode();
+        if (!items.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "data.items is not a list");
+        return items;
+    }
+
+    /** A 200 reply with {@code success:false}: its {@code errorCode} says why. */
+    private CrmException refusal(JsonNode reply) {
+        int code = reply.path("errorCode").asInt(0);
+        String error = reply.path("error").asText("no reason given");
+        CrmException.Kind kind = code == 401 || code == 403 ? CrmException.Kind.AUTH
+                : code == 429 ? CrmException.Kind.RATE_LIMITED
+                : CrmException.Kind.BAD_RESPONSE;
+        return http.failure(kind, "success:false: " + error);
+    }
+
+    /**
+     * The item flattened; search items hold {@code phones} and {@code emails} as lists of strings
+     * (joined with commas), so the first of each is also given as {@code phone} / {@code email},
+     * the names a route asks for.
+     */
+    static CrmRecord record(JsonNode item) {
+        Map<String, String> fields = new LinkedHashMap<>(CrmRecords.flatten(item).fields());
+        firstOf(item, "phones", "phone", fields);
+        firstOf(item, "emails", "email", fields);
+        return new CrmRecord(fields);
+    }
+
+    private static void firstOf(JsonNode item, String list, String single, Map<String, String> fields) {
+        JsonNode values = item.path(list);
+        if (fields.containsKey(single) || !values.isArray() || values.isEmpty()) return;
+        JsonNode first = values.get(0);
+        JsonNode value = first.isObject() ? first.path("value") : first;
+        if (value.isValueNode() && !value.isNull()) fields.put(single, value.asText());
+    }
+}

@@ -1,0 +1,188 @@
+package io.crmroute.crm;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.crmroute.crm.FakeCrmServer.Reply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+import static io.crmroute.crm.TestCrms.await;
+import static io.crmroute.crm.TestCrms.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HubSpotCrmTest {
+
+    static final String HOSTILE = "'\"\\)(*:{}[]^~!&|+-/ OR 1=1 --";
+    private static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
+    private static final String ONE_CONTACT = """
+            {"total": 3, "results": [{"id": "151", "properties": {"firstname": "Ada", "lifecyclestage": "customer",
+              "phone": "+14155552671", "hs_object_id": "151", "createdate": null}, "createdAt": "2024-01-01T00:00:00Z",
+              "archived": false}], "paging": {"next": {"after": "1"}}}""";
+    private static final String NOTHING = "{\"total\": 0, \"results\": []}";
+
+    private final CrmContext context = CrmContext.create(new TestCrms.FakeClock(), Ticker.systemTicker());
+    private FakeCrmServer server;
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) server.close();
+        context.close();
+    }
+
+    private CrmConnector hubspot(String token) {
+        CrmSpec spec = new CrmSpec("hs", CrmType.HUBSPOT, Optional.of(server.url("/")), token.isEmpty() ? Map.of() : Map.of("api-token", token),
+                CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(TOKEN), Path.of("."));
+        return CrmConnectors.create(spec, context);
+    }
+
+    private static LookupRequest byPhone(String callerId, int limit, Duration budget, List<String> trace) {
+        return new LookupRequest("contacts", "phone", callerId, Optional.of(new PhoneMatching("US", null)),
+                List.of("firstname", "lifecyclestage"), limit, "", callerId, budget, trace::add);
+    }
+
+    private static LookupRequest byPhone(String callerId) {
+        return byPhone(callerId, 1, Duration.ofSeconds(5), new ArrayList<>());
+    }
+
+    private static String filter(String value) {
+        return "{\"filters\":[{\"propertyName\":\"phone\",\"operator\":\"EQ\",\"value\":\"" + value + "\"}]}";
+    }
+
+    @Test
+    void searchBodyHasOneFilterGroupPerValue() throws Exception {
+        String body = CrmHttp.JSON.writeValueAsString(HubSpotCrm.searchBody("phone", List.of("+14155552671", "4155552671"), List.of("firstname"), 3));
+        assertEquals("{\"filterGroups\":[" + filter("+14155552671") + "," + filter("4155552671")
+                + "],\"properties\":[\"firstname\"],\"limit\":3}", body);
+    }
+
+    @Test
+    void aMatchSearchesEveryPhoneNotationAndReturnsTheFieldsAndTotal() throws Exception {
+        server = new FakeCrmServer(Reply.json(ONE_CONTACT));
+        LookupResult result = await(hubspot(TOKEN).lookup(byPhone("4155552671")));
+
+        FakeCrmServer.Seen seen = server.seen().get(0);
+        assertEquals("POST", seen.method());
+        assertEquals("/crm/v3/objects/contacts/search", seen.path());
+        assertEquals("Bearer " + TOKEN, seen.header("Authorization"));
+        assertEquals("{\"filterGroups\":[" + filter("+14155552671") + "," + filter("(415) 555-2671") + "," + filter("+1 415-555-2671")
+                + "," + filter("14155552671") + "," + filter("4155552671")
+                + "],\"properties\":[\"firstname\",\"lifecyclestage\"],\"limit\":1}", seen.body());
+        assertEquals(3, result.total());
+        assertEquals(Map.of("id", "151", "firstname", "Ada", "lifecyclestage", "customer", "phone", "+14155552671", "hs_object_id", "151"),
+                result.records().get(0).fields());
+    }
+
+    @Test
+    void noMatchIsAnEmptyResult() throws Exception {
+        server = new FakeCrmServer(Reply.json(NOTHING));
+        assertTrue(await(hubspot(TOKEN).lookup(byPhone("+14155552671"))).isEmpty());
+    }
+
+    @Test
+    void severalRecordsAreCutToTheLimitAndKeepTheTotal() throws Exception {
+        server = new FakeCrmServer(Reply.json("""
+                {"total": 7, "results": [{"id": "1", "properties": {"firstname": "A"}}, {"id": "2", "properties": {"firstname": "B"}},
+                 {"id": "3", "properties": {"firstname": "C"}}]}"""));
+        LookupResult result = await(hubspot(TOKEN).lookup(byPhone("+14155552671", 2, Duration.ofMillis(1500), new ArrayList<>())));
+        assertTrue(server.seen().get(0).body().endsWith("\"limit\":2}"));
+        assertEquals(List.of("A", "B"), result.records().stream().map(r -> r.get("firstname").orElseThrow()).toList());
+        assertEquals(7, result.total());
+    }
+
+    @Test
+    void aFieldOtherThanPhoneIsOneExactFilter() throws Exception {
+        server = new FakeCrmServer(Reply.json(NOTHING));
+        LookupRequest byEmail = new LookupRequest("companies", "domain", "example.com", Optional.empty(), List.of("name"), 1, "", "",
+                Duration.ofMillis(1500), null);
+        await(hubspot(TOKEN).lookup(byEmail));
+        assertEquals("/crm/v3/objects/companies/search", server.seen().get(0).path());
+        assertEquals("{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"domain\",\"operator\":\"EQ\",\"value\":\"example.com\"}]}],"
+                + "\"properties\":[\"name\"],\"limit\":1}", server.seen().get(0).body());
+    }
+
+    @Test
+    void aHostileCallerIdTravelsAsOneJsonStringAndFindsNothing() throws Exception {
+        server = new FakeCrmServer(Reply.json(NOTHING));
+        assertTrue(await(hubspot(TOKEN).lookup(byPhone(HOSTILE))).isEmpty());
+        assertEquals("{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"phone\",\"operator\":\"EQ\",\"value\":\"'\\\"\\\\)(*:{}[]^~!&|+-/ OR 1=1 --\"}]}],"
+                + "\"properties\":[\"firstname\",\"lifecyclestage\"],\"limit\":1}", server.seen().get(0).body());
+        assertEquals(HOSTILE, CrmHttp.JSON.readTree(server.seen().get(0).body()).at("/filterGroups/0/filters/0/value").asText());
+    }
+
+    @Test
+    void aRefusedTokenIsAnAuthFailureWithoutRetry() throws Exception {
+        server = new FakeCrmServer(new Reply(401, "application/json",
+                "{\"status\":\"error\",\"message\":\"Authentication credentials not found.\",\"category\":\"INVALID_AUTHENTICATION\"}", Map.of()));
+        CrmException e = failure(hubspot(TOKEN).lookup(byPhone("+14155552671")), CrmException.Kind.AUTH);
+        assertEquals("crm hs: HTTP 401 (credentials refused)", e.getMessage());
+        assertEquals(1, server.seen().size());
+    }
+
+    @Test
+    void aMissingTokenIsAConfigFailureAndSendsNothing() throws Exception {
+        server = new FakeCrmServer(Reply.json(NOTHING));
+        failure(hubspot("").lookup(byPhone("+14155552671")), CrmException.Kind.CONFIG);
+        assertTrue(server.seen().isEmpty());
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedOnceAfterRetryAfterWithinTheBudget() throws Exception {
+        server = new FakeCrmServer(new Reply(429, "application/json",
+                "{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\",\"errorType\":\"RATE_LIMIT\",\"policyName\":\"SECONDLY\"}",
+                Map.of("Retry-After", "1", "X-HubSpot-RateLimit-Secondly-Remaining", "0")), Reply.json(ONE_CONTACT));
+        LookupResult result = await(hubspot(TOKEN).lookup(byPhone("+14155552671", 1, Duration.ofSeconds(3), new ArrayList<>())));
+        assertEquals(1, result.records().size());
+        assertEquals(2, server.seen().size());
+    }
+
+    @Test
+    void tooManyRequestsBeyondTheBudgetIsRateLimited() throws Exception {
+        server = new FakeCrmServer(Reply.status(429).withHeader("Retry-After", "10"));
+        failure(hubspot(TOKEN).lookup(byPhone("+14155552671")), CrmException.Kind.RATE_LIMITED);
+        assertEquals(1, server.seen().size());
+    }
+
+    @Test
+    void aServerErrorIsAnHttpStatusFailure() throws Exception {
+        server = new FakeCrmServer(Reply.status(500));
+        assertEquals("crm hs: HTTP 500", failure(hubspot(TOKEN).lookup(byPhone("+14155552671")), CrmException.Kind.HTTP_STATUS).getMessage());
+    }
+
+    @Test
+    void aSilentServerTimesOutWithinAShortBudget() throws Exception {
+        server = new FakeCrmServer(Reply.never());
+        CrmException e = failure(hubspot(TOKEN).lookup(byPhone("+14155552671", 1, Duration.ofMillis(200), new ArrayList<>())),
+                CrmException.Kind.TIMEOUT);
+        assertEquals("crm hs: no answer within 200 ms", e.getMessage());
+    }
+
+    @Test
+    void malformedJsonIsABadResponse() throws Exception {
+        server = new FakeCrmServer(Reply.json("{\"total\": 1, \"results\": [{\"id\": "), Reply.json("{\"status\": \"ok\"}"));
+        CrmConnector crm = hubspot(TOKEN);
+        assertTrue(failure(crm.lookup(byPhone("+14155552671")), CrmException.Kind.BAD_RESPONSE).getMessage().startsWith("crm hs: reply is not valid JSON"));
+        assertEquals("crm hs: reply has no results list",
+                failure(crm.lookup(byPhone("+14155552672")), CrmException.Kind.BAD_RESPONSE).getMessage());
+    }
+
+    @Test
+    void theTokenNeverAppearsInTracesOrErrors() throws Exception {
+        server = new FakeCrmServer(Reply.status(403));
+        List<String> trace = new ArrayList<>();
+        CrmException e = failure(hubspot(TOKEN).lookup(byPhone("+14155552671", 1, Duration.ofMillis(1500), trace)), CrmException.Kind.AUTH);
+        assertFalse(e.getMessage().contains(TOKEN));
+        assertEquals(1, trace.size());
+        assertTrue(trace.get(0).startsWith("POST " + server.url("/crm/v3/objects/contacts/search") + " {"), trace.get(0));
+        assertFalse(trace.get(0).contains(TOKEN));
+    }
+}
