@@ -21,6 +21,7 @@ public final class CrmConnectors {
         return switch (spec.type()) {
             case FILE -> FileCrm.load(spec);
             case HTTP -> new HttpCrm(spec, context);
+            case SUGARCRM -> new SugarCrm(spec, context);
             default -> unsupported(spec);
         };
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /** A CRM on 127.0.0.1 answering from a script of replies, recording what it was asked. */
 final class FakeCrmServer implements AutoCloseable {
 
-    /** One request as the server saw it. */
-    record Seen(String method, String rawQuery, Map<String, List<String>> headers, String body) {
+    /** One request as the server saw it ({@code path} raw, without the query). */
+    record Seen(String method, String rawQuery, Map<String, List<String>> headers, String body, String path) {
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -80,7 +80,7 @@ final class FakeCrmServer implements AutoCloseable {
         synchronized (seen) {
             index = seen.size();
             seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(),
-                    Map.copyOf(exchange.getRequestHeaders()), body));
+                    Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRequestURI().getRawPath()));
         }
         Reply reply = script.get(Math.min(index, script.size() - 1));
         if (reply.status() == 0) {
