@@ -22,6 +22,7 @@ public final class CrmConnectors {
             case FILE -> FileCrm.load(spec);
             case HTTP -> new HttpCrm(spec, context);
             case SUGARCRM -> new SugarCrm(spec, context);
+            case SUITECRM -> new SuiteCrm(spec, context);
             default -> unsupported(spec);
         };
     }
