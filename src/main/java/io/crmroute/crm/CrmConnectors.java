@@ -23,6 +23,7 @@ public final class CrmConnectors {
             case HTTP -> new HttpCrm(spec, context);
             case SUGARCRM -> new SugarCrm(spec, context);
             case SUITECRM -> new SuiteCrm(spec, context);
+            case VTIGER -> new VtigerCrm(spec, context);
             default -> unsupported(spec);
         };
     }
