@@ -215,8 +215,11 @@ class SugarCrmTest {
     @Test
     void aSilentSugarTimesOutWithinTheBudget() throws Exception {
         server = new FakeCrmServer(TOKEN_1, Reply.never());
+        long start = System.nanoTime();
         CrmException e = failure(sugar().lookup(byPhone("+15551234567", 1, Duration.ofMillis(200))), CrmException.Kind.TIMEOUT);
-        assertEquals("crm sugar: no answer within 200 ms", e.getMessage());
+        // the lookup's own timeout is what is left of the 200 ms after the token request
+        assertTrue(e.getMessage().matches("crm sugar: (no answer within \\d{1,3} ms|no time left in the budget)"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
     }
 
     @Test

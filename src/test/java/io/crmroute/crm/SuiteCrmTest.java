@@ -218,8 +218,10 @@ class SuiteCrmTest {
     @Test
     void aSilentSuiteCrmTimesOutWithinTheBudget() throws Exception {
         server = new FakeCrmServer(TOKEN_1, Reply.never());
-        assertEquals("crm suite: no answer within 200 ms", failure(suite().lookup(lookup("+15551234567", Optional.empty(), 1, Duration.ofMillis(200))),
-                CrmException.Kind.TIMEOUT).getMessage());
+        long start = System.nanoTime();
+        String message = failure(suite().lookup(lookup("+15551234567", Optional.empty(), 1, Duration.ofMillis(200))), CrmException.Kind.TIMEOUT).getMessage();
+        assertTrue(message.matches("crm suite: (no answer within \\d{1,3} ms|no time left in the budget)"), message);
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
     }
 
     @Test

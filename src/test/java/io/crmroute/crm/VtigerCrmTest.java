@@ -204,8 +204,10 @@ class VtigerCrmTest {
     @Test
     void aSilentVtigerTimesOutWithinTheBudget() throws Exception {
         server = new FakeCrmServer(CHALLENGE, LOGIN_1, Reply.never());
-        assertEquals("crm vt: no answer within 200 ms", failure(vtiger().lookup(byPhone("+15551234567", 1, Duration.ofMillis(200), new ArrayList<>())),
-                CrmException.Kind.TIMEOUT).getMessage());
+        long start = System.nanoTime();
+        String message = failure(vtiger().lookup(byPhone("+15551234567", 1, Duration.ofMillis(200), new ArrayList<>())), CrmException.Kind.TIMEOUT).getMessage();
+        assertTrue(message.matches("crm vt: (no answer within \\d{1,3} ms|no time left in the budget)"), message);
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
     }
 
     @Test
