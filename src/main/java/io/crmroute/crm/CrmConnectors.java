@@ -1,6 +1,5 @@
 package io.crmroute.crm;
 
-import java.util.concurrent.CompletableFuture;
 
 /** The package's entry point: one ready connector per configured CRM. */
 public final class CrmConnectors {
@@ -28,23 +27,9 @@ public final class CrmConnectors {
             case PIPEDRIVE -> new PipedriveCrm(spec, context);
             case ZENDESK -> new ZendeskCrm(spec, context);
             case BULLHORN -> new BullhornCrm(spec, context);
-            default -> unsupported(spec);
-        };
-    }
-
-    private static CrmConnector unsupported(CrmSpec spec) {
-        CrmException failure = CrmHttp.failure(spec, CrmException.Kind.CONFIG,
-                "type " + spec.type().id() + " is not supported yet");
-        return new CrmConnector() {
-            @Override
-            public String name() {
-                return spec.name();
-            }
-
-            @Override
-            public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-                return CompletableFuture.failedFuture(failure);
-            }
+            case SUGARCRM -> new SugarCrm(spec, context);
+            case SUITECRM -> new SuiteCrm(spec, context);
+            case VTIGER -> new VtigerCrm(spec, context);
         };
     }
 }

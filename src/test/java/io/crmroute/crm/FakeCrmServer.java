@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /** A CRM on 127.0.0.1 answering from a script of replies, recording what it was asked. */
 final class FakeCrmServer implements AutoCloseable {
 
-    /** One request as the server saw it ({@code path} raw, as sent). */
+    /** One request as the server saw it ({@code path} raw, without the query). */
     record Seen(String method, String rawQuery, Map<String, List<String>> headers, String body, String path) {
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))

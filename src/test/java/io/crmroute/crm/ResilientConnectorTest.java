@@ -204,11 +204,11 @@ class ResilientConnectorTest {
     }
 
     @Test
-    void typesNotBuiltYetFailAsConfig() throws Exception {
-        CrmConnector crm = CrmConnectors.create(TestCrms.spec("sales", CrmType.SALESFORCE, Map.of()), context);
-        CrmException e = failure(crm.lookup(request("Contact", "Phone", "x")), CrmException.Kind.CONFIG);
-        assertEquals("crm sales: type salesforce is not supported yet", e.getMessage());
-        for (int i = 0; i < 20; i++) failure(crm.lookup(request("Contact", "Phone", "x" + i)), CrmException.Kind.CONFIG);
+    void configProblemsDoNotOpenTheCircuit() throws Exception {
+        CrmConnector crm = CrmConnectors.create(TestCrms.spec("sales", CrmType.HUBSPOT, Map.of()), context);
+        CrmException e = failure(crm.lookup(request("contacts", "phone", "x")), CrmException.Kind.CONFIG);
+        assertTrue(e.getMessage().startsWith("crm sales: ") && e.getMessage().contains("api-token"), e.getMessage());
+        for (int i = 0; i < 20; i++) failure(crm.lookup(request("contacts", "phone", "x" + i)), CrmException.Kind.CONFIG);
         assertEquals("CLOSED", crm.health().breaker(), "config problems do not open the circuit");
         assertFalse(listened.isEmpty());
     }

@@ -1,0 +1,179 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * SugarCRM (type {@code sugarcrm}), REST v11: {@code POST {base-url}/rest/{api-version}/{Module}/filter}
+ * with the values as a {@code $or} of {@code $equals} (see {@link SugarQuery}) and the header
+ * {@code OAuth-Token}. The token comes from {@code /oauth2/token} by the password grant on a platform
+ * of our own (a login on a platform ends the previous session there); before it expires, or once on
+ * a 401, it is renewed with the refresh token while one is held, else by a fresh password grant.
+ * Sugar gives no total without a second {@code /filter/count} request, which a ringing call cannot
+ * afford: {@code next_offset} other than -1 says there are more, reported as one more than returned.
+ * Token requests are shared by all lookups, so they run on the CRM's timeout, not one caller's budget.
+ */
+final class SugarCrm implements CrmConnector {
+
+    static final String DEFAULT_API_VERSION = "v11_20";
+    static final String DEFAULT_CLIENT_ID = "sugar";
+    static final String DEFAULT_PLATFORM = "crmroute";
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
+
+    /** A refresh token and when Sugar stops taking it. */
+    private record Refresh(String token, Instant expiresAt) {}
+
+    private final CrmSpec spec;
+    private final CrmContext context;
+    private final CrmHttp http;
+    private final AccessTokens tokens;
+    private final String root; // {base-url}/rest/{api-version}, no trailing slash
+    private final AtomicReference<Refresh> refresh = new AtomicReference<>();
+    private final CrmException configProblem; // null when usable
+
+    SugarCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.context = context;
+        this.http = new CrmHttp(spec, context);
+        this.tokens = new AccessTokens(this::fetchToken, context.clock());
+        String base = spec.baseUrl().orElse("").replaceAll("/+$", "");
+        String version = spec.setting("api-version").orElse(DEFAULT_API_VERSION);
+        this.root = base + "/rest/" + version;
+        this.configProblem = base.isEmpty() ? http.failure(CrmException.Kind.CONFIG, "base-url is not set")
+                : !SugarQuery.isIdentifier(version) ? http.failure(CrmException.Kind.CONFIG, "api-version is not a version name: " + version)
+                : spec.authValue("username").isEmpty() || spec.authValue("password").isEmpty()
+                ? http.failure(CrmException.Kind.CONFIG, "auth.username and auth.password are required") : null;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        try {
+            if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
+            CrmException badName = checkNames(request);
+            if (badName != null) return CompletableFuture.failedFuture(badName);
+            List<String> values = values(request);
+            if (values.isEmpty()) {
+                request.trace().accept(spec.mask("sugarcrm: value not sent (longer than " + SugarQuery.MAX_VALUE + " characters): no match"));
+                return CompletableFuture.completedFuture(LookupResult.none());
+            }
+            ObjectNode body = SugarQuery.filter(request.field(), values, request.fields(), request.limit());
+            CrmCall call = CrmCall.postJson(URI.create(root + "/" + request.object() + "/filter"), body);
+            long start = context.ticker().read();
+            return tokens.withToken(token -> http.send(call.header("OAuth-Token", token.value()), left(request, start), request.trace()))
+                    .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CrmException checkNames(LookupRequest request) {
+        List<String> names = new ArrayList<>(request.fields());
+        names.add(0, request.field());
+        names.add(0, request.object());
+        for (String name : names) {
+            if (!SugarQuery.isIdentifier(name)) return http.failure(CrmException.Kind.CONFIG, "not a SugarCRM module or field name: " + name);
+        }
+        return null;
+    }
+
+    private static List<String> values(LookupRequest request) {
+        List<String> values = request.phone().map(p -> PhoneNumbers.variants(request.value(), p)).orElse(List.of(request.value()));
+        return values.stream().filter(v -> v.length() <= SugarQuery.MAX_VALUE).toList();
+    }
+
+    private Duration left(LookupRequest request, long start) {
+        return request.budget().minus(context.since(start));
+    }
+
+    private LookupResult read(JsonNode reply, int limit) {
+        JsonNode records = reply.path("records");
+        if (!records.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no records array");
+        List<CrmRecord> found = new ArrayList<>();
+        for (JsonNode record : records) {
+            if (found.size() >= limit) break;
+            if (record.isObject()) found.add(CrmRecords.flatten(((ObjectNode) record.deepCopy()).without("_acl")));
+        }
+        boolean more = reply.path("next_offset").asInt(-1) >= 0 || records.size() > found.size();
+        return new LookupResult(found, more ? found.size() + 1 : found.size());
+    }
+
+    // --- token --------------------------------------------------------------------------------
+
+    private CompletableFuture<AccessToken> fetchToken() {
+        Refresh held = refresh.get();
+        if (held == null || !context.clock().instant().isBefore(held.expiresAt())) return grant(passwordGrant());
+        return grant(refreshGrant(held.token())).exceptionallyCompose(error -> {
+            Throwable cause = Async.unwrap(error);
+            if (!(cause instanceof CrmException crm) || crm.kind() != CrmException.Kind.AUTH) return CompletableFuture.failedFuture(cause);
+            refresh.compareAndSet(held, null);
+            return grant(passwordGrant());
+        });
+    }
+
+    private ObjectNode passwordGrant() {
+        ObjectNode body = clientFields("password");
+        body.put("username", spec.authValue("username").orElse(""));
+        body.put("password", spec.authValue("password").orElse(""));
+        return body;
+    }
+
+    private ObjectNode refreshGrant(String refreshToken) {
+        return clientFields("refresh_token").put("refresh_token", refreshToken);
+    }
+
+    private ObjectNode clientFields(String grantType) {
+        ObjectNode body = CrmHttp.JSON.createObjectNode();
+        body.put("grant_type", grantType);
+        body.put("client_id", spec.authValue("client-id").orElse(DEFAULT_CLIENT_ID));
+        body.put("client_secret", spec.authValue("client-secret").orElse(""));
+        body.put("platform", spec.setting("platform").orElse(DEFAULT_PLATFORM));
+        return body;
+    }
+
+    private CompletableFuture<AccessToken> grant(ObjectNode body) {
+        String grantType = body.path("grant_type").asText();
+        CrmCall call = CrmCall.postJson(URI.create(root + "/oauth2/token"), body);
+        return http.send(call, spec.timeout(), LookupRequest.NO_TRACE).thenApply(response -> token(response, grantType));
+    }
+
+    private AccessToken token(HttpResponse<String> response, String grantType) {
+        int status = response.statusCode();
+        if (status == 400 || status == 401) {
+            String error = errorCode(response);
+            throw http.failure(CrmException.Kind.AUTH, "token request (" + grantType + " grant) refused: HTTP " + status
+                    + (error.matches("[a-z_]{1,40}") ? " " + error : ""));
+        }
+        JsonNode reply = http.json(http.requireSuccess(response));
+        AccessToken token = AccessToken.fromOAuthReply(reply, context.clock(), DEFAULT_TOKEN_LIFETIME);
+        if (token == null) throw http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no access_token");
+        JsonNode refreshToken = reply.path("refresh_token");
+        if (refreshToken.isTextual() && !refreshToken.asText().isEmpty()) {
+            long seconds = reply.path("refresh_expires_in").asLong(Duration.ofDays(14).toSeconds());
+            refresh.set(new Refresh(refreshToken.asText(), context.clock().instant().plusSeconds(seconds).minus(AccessTokens.SKEW)));
+        }
+        return token;
+    }
+
+    /** The OAuth {@code error} code of a refusal, when the body has a plain one. */
+    private String errorCode(HttpResponse<String> response) {
+        try {
+            return http.json(response).path("error").asText("");
+        } catch (CrmException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * SuiteCRM 7.10+ and 8 (type {@code suitecrm}), V8 JSON:API:
+ * {@code GET {base-url}/Api/V8/module/{Module}?filter[f][eq]=v&fields[Module]=...&page[size]=n}
+ * with a Bearer token from {@code POST {base-url}/Api/access_token} (client credentials, or the
+ * password grant when a username and password are set). For SuiteCRM 8 the base-url ends in
+ * {@code /legacy}.
+ * <p>
+ * Phone notations are asked one request each (at most {@value #MAX_VARIANTS}, in parallel) and
+ * merged: V8's filter keys conditions by field name, so one field cannot carry several values, and
+ * its {@code filter[operator]=or} would also OR the implicit {@code deleted = 0}, matching every live
+ * record. The total comes from {@code meta.total-pages}: exact on one page, otherwise a lower bound.
+ * A 400 is SuiteCRM refusing the filter (an unknown field): a config problem.
+ */
+final class SuiteCrm implements CrmConnector {
+
+    static final int MAX_VARIANTS = 3;
+    static final String MEDIA_TYPE = "application/vnd.api+json";
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
+
+    /** One variant's answer: its records and how many SuiteCRM counted at least. */
+    private record Page(List<JsonNode> records, int atLeast) {}
+
+    private final CrmSpec spec;
+    private final CrmContext context;
+    private final CrmHttp http;
+    private final AccessTokens tokens;
+    private final String root; // base-url without a trailing slash
+    private final CrmException configProblem; // null when usable
+
+    SuiteCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.context = context;
+        this.http = new CrmHttp(spec, context);
+        this.tokens = new AccessTokens(this::fetchToken, context.clock());
+        this.root = spec.baseUrl().orElse("").replaceAll("/+$", "");
+        this.configProblem = root.isEmpty() ? http.failure(CrmException.Kind.CONFIG, "base-url is not set")
+                : spec.authValue("client-id").isEmpty() || spec.authValue("client-secret").isEmpty()
+                ? http.failure(CrmException.Kind.CONFIG, "auth.client-id and auth.client-secret are required") : null;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        try {
+            if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
+            List<String> names = new ArrayList<>(request.fields());
+            names.add(0, request.field());
+            names.add(0, request.object());
+            for (String name : names) {
+                if (!SuiteQuery.isIdentifier(name)) {
+                    return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a SuiteCRM module or field name: " + name));
+                }
+            }
+            List<String> values = values(request);
+            if (values.isEmpty()) {
+                request.trace().accept(spec.mask("suitecrm: value not sent (longer than " + SuiteQuery.MAX_VALUE + " characters): no match"));
+                return CompletableFuture.completedFuture(LookupResult.none());
+            }
+            long start = context.ticker().read();
+            List<CompletableFuture<Page>> pages = new ArrayList<>();
+            for (String value : values) pages.add(page(request, value, start));
+            return CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new))
+                    .thenApply(ignored -> merge(pages.stream().map(CompletableFuture::join).toList(), request.limit()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static List<String> values(LookupRequest request) {
+        List<String> values = request.phone().map(p -> PhoneNumbers.variants(request.value(), p)).orElse(List.of(request.value()));
+        return values.stream().filter(v -> v.length() <= SuiteQuery.MAX_VALUE).limit(MAX_VARIANTS).toList();
+    }
+
+    private CompletableFuture<Page> page(LookupRequest request, String value, long start) {
+        Map<String, String> parameters = SuiteQuery.parameters(request.object(), request.field(), value, request.fields(), request.limit());
+        CrmCall call = CrmCall.get(root + "/Api/V8/module/" + request.object(), parameters).header("Accept", MEDIA_TYPE);
+        return tokens.withToken(token -> http.send(call.header("Authorization", "Bearer " + token.value()),
+                        request.budget().minus(context.since(start)), request.trace()))
+                .thenApply(response -> read(response, request.limit()));
+    }
+
+    private Page read(HttpResponse<String> response, int size) {
+        if (response.statusCode() == 400) {
+            String detail = detail(response);
+            throw http.failure(CrmException.Kind.CONFIG, "filter refused: HTTP 400" + (detail.isEmpty() ? "" : ": " + detail));
+        }
+        JsonNode reply = http.json(http.requireSuccess(response));
+        JsonNode data = reply.path("data");
+        if (!data.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no data array");
+        List<JsonNode> records = new ArrayList<>();
+        data.forEach(records::add);
+        long pages = reply.path("meta").path("total-pages").asLong(1);
+        int atLeast = pages > 1 ? (int) Math.min(Integer.MAX_VALUE, (pages - 1) * size + 1) : records.size();
+        return new Page(records, atLeast);
+    }
+
+    /** The variants' records in variant order, each record once (by id), and the summed lower bounds. */
+    private static LookupResult merge(List<Page> pages, int limit) {
+        Map<String, CrmRecord> byId = new LinkedHashMap<>();
+        int total = 0;
+        for (Page page : pages) {
+            total += page.atLeast();
+            for (JsonNode record : page.records()) byId.putIfAbsent(record.path("id").asText(), record(record));
+        }
+        List<CrmRecord> records = byId.values().stream().limit(limit).toList();
+        return new LookupResult(records, Math.max(total, byId.size()));
+    }
+
+    private static CrmRecord record(JsonNode resource) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", resource.path("id").asText());
+        fields.putAll(CrmRecords.flatten(resource.path("attributes")).fields());
+        return new CrmRecord(fields);
+    }
+
+    /** JSON:API's {@code errors.detail} (an object in V8, a list in the spec), else empty. */
+    private String detail(HttpResponse<String> response) {
+        try {
+            JsonNode errors = http.json(response).path("errors");
+            JsonNode error = errors.isArray() ? errors.path(0) : errors;
+            return error.path("detail").asText("");
+        } catch (CrmException e) {
+            return "";
+        }
+    }
+
+    // --- token --------------------------------------------------------------------------------
+
+    private CompletableFuture<AccessToken> fetchToken() {
+        Map<String, String> form = new LinkedHashMap<>();
+        boolean password = spec.authValue("username").isPresent() && spec.authValue("password").isPresent();
+        form.put("grant_type", password ? "password" : "client_credentials");
+        form.put("client_id", spec.authValue("client-id").orElse(""));
+        form.put("client_secret", spec.authValue("client-secret").orElse(""));
+        if (password) {
+            form.put("username", spec.authValue("username").get());
+            form.put("password", spec.authValue("password").get());
+        }
+        CrmCall call = CrmCall.postForm(URI.create(root + "/Api/access_token"), form).header("Accept", "application/json");
+        return http.send(call, spec.timeout(), LookupRequest.NO_TRACE).thenApply(response -> token(response, form.get("grant_type")));
+    }
+
+    private AccessToken token(HttpResponse<String> response, String grantType) {
+        int status = response.statusCode();
+        if (status == 400 || status == 401) {
+            String error;
+            try {
+                error = http.json(response).path("error").asText("");
+            } catch (CrmException e) {
+                error = "";
+            }
+            throw http.failure(CrmException.Kind.AUTH, "token request (" + grantType + " grant) refused: HTTP " + status
+                    + (error.matches("[a-z_]{1,40}") ? " " + error : ""));
+        }
+        AccessToken token = AccessToken.fromOAuthReply(http.json(http.requireSuccess(response)), context.clock(), DEFAULT_TOKEN_LIFETIME);
+        if (token == null) throw http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no access_token");
+        return token;
+    }
+}

@@ -1,0 +1,182 @@
+package io.crmroute.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Vtiger (type {@code vtiger}), the webservice API at {@code {base-url}/webservice.php}:
+ * {@code getchallenge} gives a token, {@code login} with {@code accessKey = md5(token + access key)}
+ * gives a {@code sessionName}, and {@code query} runs a VTQL select built by {@link VtigerQuery}.
+ * One session serves all calls for {@code session-lifetime} (Vtiger's default idle timeout is 30
+ * minutes; {@code expireTime} in the challenge is the challenge's own), and once more after
+ * {@code INVALID_SESSIONID}. The query asks one row more than the limit, Vtiger giving no total, so
+ * several matches show even when one record is wanted. The session travels in the URL, so it is
+ * masked in traces.
+ */
+final class VtigerCrm implements CrmConnector {
+
+    static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofMinutes(30);
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    private final CrmSpec spec;
+    private final CrmContext context;
+    private final CrmHttp http;
+    private final AccessTokens sessions;
+    private final String endpoint; // {base-url}/webservice.php
+    private final Duration sessionLifetime;
+    private final CrmException configProblem; // null when usable
+
+    VtigerCrm(CrmSpec spec, CrmContext context) {
+        this.spec = spec;
+        this.context = context;
+        this.http = new CrmHttp(spec, context);
+        this.sessions = new AccessTokens(this::login, context.clock());
+        String base = spec.baseUrl().orElse("").replaceAll("/+$", "");
+        this.endpoint = base + "/webservice.php";
+        String lifetime = spec.setting("session-lifetime").orElse("30m");
+        this.sessionLifetime = parseDuration(lifetime);
+        this.configProblem = base.isEmpty() ? http.failure(CrmException.Kind.CONFIG, "base-url is not set")
+                : spec.authValue("username").isEmpty() || spec.authValue("access-key").isEmpty()
+                ? http.failure(CrmException.Kind.CONFIG, "auth.username and auth.access-key are required")
+                : sessionLifetime == null ? http.failure(CrmException.Kind.CONFIG, "session-lifetime is not a duration: " + lifetime) : null;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public CompletableFuture<LookupResult> lookup(LookupRequest request) {
+        try {
+            if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
+            List<String> names = new ArrayList<>(request.fields());
+            names.add(0, request.field());
+            names.add(0, request.object());
+            for (String name : names) {
+                if (!VtigerQuery.isIdentifier(name)) {
+                    return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a Vtiger module or field name: " + name));
+                }
+            }
+            List<String> values = request.phone().map(p -> PhoneNumbers.variants(request.value(), p)).orElse(List.of(request.value()))
+                    .stream().filter(VtigerQuery::isSafeValue).toList();
+            if (values.isEmpty()) {
+                request.trace().accept("vtiger: value has characters a Vtiger query cannot carry safely: not asked, no match");
+                return CompletableFuture.completedFuture(LookupResult.none());
+            }
+            String query = VtigerQuery.select(request.object(), request.field(), values, request.fields(), request.limit() + 1);
+            long start = context.ticker().read();
+            return sessions.withToken(session -> ask(query, session.value(), request, start), VtigerCrm::invalidSession)
+                    .thenApply(reply -> read(reply, request.limit()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<JsonNode> ask(String query, String session, LookupRequest request, long start) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("operation", "query");
+        parameters.put("sessionName", session);
+        parameters.put("query", query);
+        String encoded = CrmCall.encode(session);
+        return http.send(CrmCall.get(endpoint, parameters), request.budget().minus(context.since(start)),
+                        line -> request.trace().accept(line.replace(encoded, "****")))
+                .thenApply(response -> http.json(http.requireSuccess(response)));
+    }
+
+    private static boolean invalidSession(JsonNode reply) {
+        return !reply.path("success").asBoolean(false) && "INVALID_SESSIONID".equals(reply.path("error").path("code").asText());
+    }
+
+    private LookupResult read(JsonNode reply, int limit) {
+        JsonNode rows = result(reply, "query");
+        if (!rows.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "query result is not a list");
+        return new LookupResult(CrmRecords.flattenAll(rows, limit), rows.size());
+    }
+
+    /** {@code result} of a {@code success:true} reply; {@code success:false} as its fitting failure. */
+    private JsonNode result(JsonNode reply, String operation) {
+        if (!reply.isObject() || !reply.path("success").isBoolean()) {
+            throw http.failure(CrmException.Kind.BAD_RESPONSE, operation + " reply has no success flag");
+        }
+        if (reply.path("success").asBoolean()) return reply.path("result");
+        String code = reply.path("error").path("code").asText("UNKNOWN");
+        String message = reply.path("error").path("message").asText("");
+        throw http.failure(kindOf(code), operation + " failed: " + code + (message.isEmpty() ? "" : " (" + message + ")"));
+    }
+
+    static CrmException.Kind kindOf(String code) {
+        if (code.contains("LIMIT") || code.contains("QUOTA")) return CrmException.Kind.RATE_LIMITED;
+        switch (code) {
+            case "INVALID_SESSIONID":
+            case "INVALID_USER_CREDENTIALS":
+            case "INVALID_AUTH_TOKEN":
+            case "AUTHENTICATION_REQUIRED":
+            case "ACCESS_DENIED":
+                return CrmException.Kind.AUTH;
+            case "INVALID_MODULE":
+            case "QUERY_SYNTAX_ERROR":
+            case "MANDATORY_FIELDS_MISSING":
+                return CrmException.Kind.CONFIG;
+            default:
+                return CrmException.Kind.BAD_RESPONSE;
+        }
+    }
+
+    // --- session ------------------------------------------------------------------------------
+
+    private CompletableFuture<AccessToken> login() {
+        String username = spec.authValue("username").orElse("");
+        CrmCall challenge = CrmCall.get(endpoint, Map.of("operation", "getchallenge", "username", username));
+        return http.send(challenge, spec.timeout(), LookupRequest.NO_TRACE)
+                .thenApply(response -> result(http.json(http.requireSuccess(response)), "getchallenge").path("token").asText(""))
+                .thenCompose(token -> {
+                    if (token.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "getchallenge reply has no token");
+                    Map<String, String> form = new LinkedHashMap<>();
+                    form.put("operation", "login");
+                    form.put("username", username);
+                    form.put("accessKey", accessKey(token, spec.authValue("access-key").orElse("")));
+                    return http.send(CrmCall.postForm(URI.create(endpoint), form), spec.timeout(), LookupRequest.NO_TRACE);
+                })
+                .thenApply(response -> {
+                    String session = result(http.json(http.requireSuccess(response)), "login").path("sessionName").asText("");
+                    if (session.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "login reply has no sessionName");
+                    return new AccessToken(session, context.clock().instant().plus(sessionLifetime), Map.of());
+                });
+    }
+
+    /** {@code md5(token + accessKey)} in lowercase hex, as Vtiger's login expects. */
+    static String accessKey(String challengeToken, String accessKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5").digest((challengeToken + accessKey).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+
+    private static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) return null;
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms": return Duration.ofMillis(n);
+            case "s": return Duration.ofSeconds(n);
+            case "m": return Duration.ofMinutes(n);
+            default: return Duration.ofHours(n);
+        }
+    }
+}
