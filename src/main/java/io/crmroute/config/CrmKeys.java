@@ -12,7 +12,6 @@ import java.util.Set;
  * {@code required} those of them it cannot work without, {@code requiredAuth} the {@code auth:} keys it
  * needs, {@code remote} whether {@code base-url} and {@code auth:} apply, {@code needsBaseUrl} whether
  * the vendor has no public API root to default to (self-hosted or per-tenant instances).
- * Vendors require nothing more yet: their connectors add required auth keys here as they land.
  */
 final class CrmKeys {
 
@@ -23,7 +22,7 @@ final class CrmKeys {
 
     /** Keys under {@code auth:}, whatever the vendor's scheme. */
     static final Set<String> AUTH = Set.of("client-id", "client-secret", "refresh-token", "token-url", "api-token",
-            "username", "password", "access-key", "region", "tenant-id", "email");
+            "username", "password", "access-key", "region", "tenant-id", "email", "scope");
 
     /** {@code http} keys that are not scalar settings. */
     static final String HEADERS = "headers";
@@ -33,16 +32,18 @@ final class CrmKeys {
     static {
         BY_TYPE.put(CrmType.FILE, local(Set.of("path"), Set.of("path")));
         BY_TYPE.put(CrmType.HTTP, local(Set.of("url", "method", "value-pointer", "allow-insecure"), Set.of("url")));
-        BY_TYPE.put(CrmType.SALESFORCE, vendor(false, "api-version", "login-url"));
-        BY_TYPE.put(CrmType.HUBSPOT, vendor(false));
-        BY_TYPE.put(CrmType.DYNAMICS, vendor(true, "api-version"));
-        BY_TYPE.put(CrmType.PIPEDRIVE, vendor(false, "api-version"));
-        BY_TYPE.put(CrmType.ZENDESK, vendor(true));
-        BY_TYPE.put(CrmType.ZOHO, vendor(false, "api-version", "data-centre"));
-        BY_TYPE.put(CrmType.SUGARCRM, vendor(true, "api-version", "platform"));
-        BY_TYPE.put(CrmType.SUITECRM, vendor(true, "api-version"));
-        BY_TYPE.put(CrmType.VTIGER, vendor(true));
-        BY_TYPE.put(CrmType.BULLHORN, vendor(false, "login-url"));
+        // What each connector reads (see docs/crms/<type>.md); conditional keys (Dynamics' tenant-id unless
+        // token-url is given, Zendesk's email unless auth-scheme is bearer) are checked by the connector.
+        BY_TYPE.put(CrmType.SALESFORCE, vendor(true, Set.of("client-id", "client-secret"), "api-version", "token-lifetime"));
+        BY_TYPE.put(CrmType.HUBSPOT, vendor(false, Set.of("api-token")));
+        BY_TYPE.put(CrmType.DYNAMICS, vendor(true, Set.of("client-id", "client-secret"), "api-version"));
+        BY_TYPE.put(CrmType.PIPEDRIVE, vendor(false, Set.of("api-token"), "exact-match"));
+        BY_TYPE.put(CrmType.ZENDESK, vendor(false, Set.of("api-token"), "subdomain", "auth-scheme", "endpoint", "phone-wildcard"));
+        BY_TYPE.put(CrmType.ZOHO, vendor(false, Set.of("client-id", "client-secret", "refresh-token"), "api-version"));
+        BY_TYPE.put(CrmType.SUGARCRM, vendor(true, Set.of("username", "password"), "api-version", "platform"));
+        BY_TYPE.put(CrmType.SUITECRM, vendor(true, Set.of("client-id", "client-secret")));
+        BY_TYPE.put(CrmType.VTIGER, vendor(true, Set.of("username", "access-key"), "session-lifetime"));
+        BY_TYPE.put(CrmType.BULLHORN, vendor(false, Set.of("client-id", "client-secret", "refresh-token"), "login-url", "session-ttl"));
     }
 
     private CrmKeys() {}
@@ -68,7 +69,7 @@ final class CrmKeys {
         return new TypeKeys(settings, required, Set.of(), false, false);
     }
 
-    private static TypeKeys vendor(boolean needsBaseUrl, String... settings) {
-        return new TypeKeys(Set.of(settings), Set.of(), Set.of(), true, needsBaseUrl);
+    private static TypeKeys vendor(boolean needsBaseUrl, Set<String> requiredAuth, String... settings) {
+        return new TypeKeys(Set.of(settings), Set.of(), requiredAuth, true, needsBaseUrl);
     }
 }

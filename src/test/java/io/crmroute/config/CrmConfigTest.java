@@ -88,7 +88,7 @@ class CrmConfigTest {
 
     @Test
     void valuesFromTheEnvironmentNeverAppearInProblems() {
-        ConfigResult result = ConfigLoader.parse("crms:\n  sf:\n    type: salesforce\n    base-url: \"${SF_URL}\"\n",
+        ConfigResult result = ConfigLoader.parse("crms:\n  sf:\n    type: salesforce\n    base-url: \"${SF_URL}\"\n    auth: { client-id: a, client-secret: b }\n",
                 dir, Map.of("SF_URL", "not-a-url-hunter2"));
         assertEquals("crms.sf.base-url (line 4): \"****\": expected an absolute http:// or https:// URL", result.problems().get(0).toString());
     }
@@ -147,7 +147,9 @@ class CrmConfigTest {
         assertEquals(List.of(
                 "crms.dyn.base-url (line 2): missing (required for dynamics: the URL of your instance)",
                 "crms.dyn.tiemout (line 4): unknown key \"tiemout\" (expected one of: api-version, auth, base-url, cache, phone, rate-limit, timeout, type)",
-                "crms.dyn.auth.apikey (line 5): unknown key \"apikey\" (expected one of: access-key, api-token, client-id, client-secret, email, password, refresh-token, region, tenant-id, token-url, username)",
+                "crms.dyn.auth.apikey (line 5): unknown key \"apikey\" (expected one of: access-key, api-token, client-id, client-secret, email, password, refresh-token, region, scope, tenant-id, token-url, username)",
+                "crms.dyn.auth.client-id (line 5): missing (required for dynamics)",
+                "crms.dyn.auth.client-secret (line 5): missing (required for dynamics)",
                 "crms.dyn.rate-limit (line 6): \"0\": expected a number greater than 0",
                 "crms.dyn.phone.default-country (line 7): \"XX\": expected a country code like US, GB or DE (ISO 3166 alpha-2, upper case)",
                 "crms.dyn.cache.ttl (line 8): missing (required: how long a found record is kept)",
