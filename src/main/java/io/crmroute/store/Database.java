@@ -144,7 +144,8 @@ public final class Database implements AutoCloseable {
     String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getMessage() == null) root = root.getCause();
-        String message = root.getClass().getSimpleName() + ": " + root.getMessage();
+        // One line for logs and /health: Flyway's messages come as framed blocks.
+        String message = (root.getClass().getSimpleName() + ": " + root.getMessage()).replaceAll("-{5,}", " ").replaceAll("\\s+", " ");
         String password = settings.password();
         return password == null || password.isEmpty() ? message : message.replace(password, "****");
     }
@@ -175,7 +176,7 @@ public final class Database implements AutoCloseable {
     private void migrate(Duration nextDelay) {
         if (closed) return;
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").placeholderReplacement(false).load().migrate();
             migrated = true;
             markUp();
             log.info("database {} migrated", settings.url());
