@@ -63,6 +63,7 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
     private volatile Map<String, Route> routes;
     private volatile long revision = -1;
     private boolean seeded;
+    private volatile Connection listening;
 
     private LiveRouteTable(Database database, RouteCompiler compiler, Map<String, Route> initial,
                            Map<String, ? extends JsonNode> seed, Options options) {
@@ -112,14 +113,16 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
     }
 
     private void listen() {
-        Duration backoff = options.pollInterval();
+        Duration firstRetry = shorter(options.pollInterval(), Duration.ofMillis(500));
+        Duration backoff = firstRetry;
         boolean failing = false;
         while (closed.getCount() > 0) {
             if (!database.migrated()) {
-                if (await(options.pollInterval())) return;
+                if (await(shorter(options.pollInterval(), Duration.ofMillis(200)))) return;
                 continue;
             }
             try (Connection connection = DriverManager.getConnection(database.settings().url(), listenerProperties())) {
+                listening = connection;
                 try (Statement listen = connection.createStatement()) {
                     listen.execute("LISTEN " + CHANNEL);
                 }
@@ -127,7 +130,7 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
                 if (!seeded) seedOnce(connection);
                 if (failing) log.info("route listener reconnected");
                 failing = false;
-                backoff = options.pollInterval();
+                backoff = firstRetry;
                 while (closed.getCount() > 0) {
                     // LISTEN came first, so a change committed from here on is either read now or notified.
                     if (RouteStore.revision(connection) != revision) apply(RouteStore.loadAll(connection));
@@ -138,9 +141,13 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
                 if (!failing) log.warn("route listener lost the database, serving the last routes: {}", database.describe(e));
                 failing = true;
                 if (await(backoff)) return;
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+                backoff = shorter(backoff.multipliedBy(2), Duration.ofSeconds(30));
             }
         }
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
     }
 
     private void seedOnce(Connection connection) throws SQLException {
@@ -252,8 +259,15 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
+        Connection connection = listening;
         try {
-            listener.join(options.pollInterval().toMillis() + 5000);
+            // Cuts the wait for a notification short.
+            if (connection != null) connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("route listener connection abort: {}", e.toString());
+        }
+        try {
+            listener.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
