@@ -142,7 +142,10 @@ public final class DecisionLog implements AutoCloseable {
                 if (failing) log.info("decision log writing again; {} rows waiting", counters().pending());
                 failing = false;
                 backoff = options.retryMin();
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception | Error e) {
+                // Anything at all (pgjdbc even throws AssertionError on a connection cut mid-batch): the
+                // writer must outlive it, keep the batch and try again.
+                database.markDown(e);
                 if (!failing) log.warn("decision log cannot write, keeping {} rows to retry: {}", counters().pending(), database.describe(e));
                 failing = true;
                 if (System.nanoTime() > closeDeadline) {

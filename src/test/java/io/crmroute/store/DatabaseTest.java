@@ -59,7 +59,7 @@ class DatabaseTest {
             assertTrue(database.state().up());
             assertEquals(1, database.call(connection -> 1).get(10, TimeUnit.SECONDS));
         } finally {
-            server.stop();
+            server.stopIfRunning();
         }
     }
 }

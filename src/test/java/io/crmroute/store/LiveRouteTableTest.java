@@ -101,13 +101,7 @@ class LiveRouteTableTest {
                 assertTrue(!database.state().up());
             }
         } finally {
-            if (server.controllable()) {
-                try {
-                    server.stop();
-                } catch (RuntimeException alreadyStopped) {
-                    // Stopped above.
-                }
-            }
+            server.stopIfRunning();
         }
     }
 

@@ -100,6 +100,11 @@ public final class TestPostgres {
         run(pgCtl("-D", dir.resolve("data").toString(), "-m", "fast", "-w", "-t", "60", "stop"));
     }
 
+    /** Stops the server unless it is stopped already: for {@code finally} blocks. */
+    public void stopIfRunning() {
+        if (controllable() && Files.exists(dir.resolve("data/postmaster.pid"))) stop();
+    }
+
     /** A new, empty database on this server, named after {@code prefix}. */
     public DatabaseSettings createDatabase(String prefix) {
         String name = (prefix.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid());
