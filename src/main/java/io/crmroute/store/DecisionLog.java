@@ -54,7 +54,8 @@ public final class DecisionLog implements AutoCloseable {
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong inBatch = new AtomicLong();
+    /** Counted before a row enters the buffer and after it is written, so it is never low, even mid-batch. */
+    private final AtomicLong pending = new AtomicLong();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread writer;
     private volatile boolean accepting = true;
@@ -84,14 +85,18 @@ public final class DecisionLog implements AutoCloseable {
         try {
             if (row == null) return;
             recorded.incrementAndGet();
-            if (!accepting || !buffer.offer(row)) dropped.incrementAndGet();
+            pending.incrementAndGet();
+            if (!accepting || !buffer.offer(row)) {
+                pending.decrementAndGet();
+                dropped.incrementAndGet();
+            }
         } catch (RuntimeException e) {
             dropped.incrementAndGet();
         }
     }
 
     public Counters counters() {
-        return new Counters(recorded.get(), written.get(), dropped.get(), buffer.size() + inBatch.get());
+        return new Counters(recorded.get(), written.get(), dropped.get(), pending.get());
     }
 
     /** The decisions that pass the filter, newest first. */
@@ -137,8 +142,8 @@ public final class DecisionLog implements AutoCloseable {
                 if (!database.migrated()) throw new DatabaseUnavailableException("database not reached yet");
                 insert(batch);
                 written.addAndGet(batch.size());
+                pending.addAndGet(-batch.size());
                 batch.clear();
-                inBatch.set(0);
                 if (failing) log.info("decision log writing again; {} rows waiting", counters().pending());
                 failing = false;
                 backoff = options.retryMin();
@@ -152,7 +157,7 @@ public final class DecisionLog implements AutoCloseable {
                     long lost = batch.size() + buffer.size();
                     dropped.addAndGet(lost);
                     buffer.clear();
-                    inBatch.set(0);
+                    pending.addAndGet(-lost);
                     log.error("decision log closed with the database down: {} decision rows not written", lost);
                     return;
                 }
@@ -178,7 +183,6 @@ public final class DecisionLog implements AutoCloseable {
                 if (next != null) batch.add(next);
             }
             buffer.drainTo(batch, options.batchSize() - batch.size());
-            inBatch.set(batch.size());
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
