@@ -1,0 +1,8 @@
+/**
+ * PostgreSQL persistence, optional: {@link io.crmroute.store.Database} (HikariCP pool, Flyway migrations
+ * from {@code db/migration}, a small executor of its own for all blocking JDBC, started even with the
+ * database down), {@link io.crmroute.store.RouteStore} (routes as admins write them, versioned),
+ * {@link io.crmroute.store.LiveRouteTable} (the routes calls read, following LISTEN/NOTIFY and polling)
+ * and {@link io.crmroute.store.DecisionLog} (the asynchronous, batched, outage-proof audit of decisions).
+ */
+package io.crmroute.store;
