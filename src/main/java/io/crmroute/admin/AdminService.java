@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.config.ConfigProblem;
+import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpHandler;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
@@ -17,9 +18,6 @@ import io.crmroute.store.PutOutcome;
 import io.crmroute.store.RouteStore;
 import io.crmroute.store.StoredRoute;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -46,7 +44,7 @@ public final class AdminService implements HttpService {
 
     private final RouteStore routes;
     private final DecisionLog decisions;
-    private final byte[] expectedAuthorization;
+    private final BearerAuth auth;
     private final Supplier<CompletableFuture<Void>> afterRouteChange;
 
     /**
@@ -57,7 +55,7 @@ public final class AdminService implements HttpService {
         if (token == null || token.isBlank()) throw new IllegalArgumentException("admin.token is empty: the admin API needs a token");
         this.routes = routes;
         this.decisions = decisions;
-        this.expectedAuthorization = sha256("Bearer " + token);
+        this.auth = BearerAuth.token(token);
         this.afterRouteChange = afterRouteChange;
     }
 
@@ -198,13 +196,9 @@ public final class AdminService implements HttpService {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    /** Checks the bearer token (in constant time) before the handler; 401 without it, 503 with the database down. */
+    /** The bearer token before the handler (401 without it); 503 with the database down. */
     private HttpHandler authorized(HttpHandler handler) {
-        return request -> {
-            byte[] given = sha256(request.header("Authorization").orElse(""));
-            if (!MessageDigest.isEqual(given, expectedAuthorization)) {
-                return HttpResponse.error(401, "missing or wrong bearer token").withHeader("WWW-Authenticate", "Bearer").completed();
-            }
+        return auth.protect(request -> {
             CompletableFuture<HttpResponse> response;
             try {
                 response = handler.handle(request);
@@ -212,7 +206,7 @@ public final class AdminService implements HttpService {
                 response = CompletableFuture.failedFuture(e);
             }
             return response.exceptionally(AdminService::failure);
-        };
+        });
     }
 
     private static HttpResponse failure(Throwable failure) {
@@ -222,11 +216,4 @@ public final class AdminService implements HttpService {
         return HttpResponse.error(500, "internal error");
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
 }

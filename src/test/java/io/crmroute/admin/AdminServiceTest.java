@@ -82,7 +82,7 @@ class AdminServiceTest {
         assertEquals(401, call("GET", "/api/routes", null, "Authorization", "").status());
         HttpResponse wrong = call("GET", "/api/routes/vip", null, "Authorization", "Bearer nope");
         assertEquals(401, wrong.status());
-        assertEquals("Bearer", wrong.headers().get("WWW-Authenticate"));
+        assertEquals("Bearer error=\"invalid_token\"", wrong.headers().get("WWW-Authenticate"), "RFC 6750 for a wrong token");
         assertEquals(401, call("PUT", "/api/routes/vip", TestRoutes.document("1").toString(), "Authorization", "Basic " + TOKEN).status());
         assertEquals(401, call("GET", "/api/decisions", null, "Authorization", "").status());
     }
