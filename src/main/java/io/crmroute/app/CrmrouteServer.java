@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,13 +64,25 @@ public final class CrmrouteServer implements AutoCloseable {
             connectors.put(spec.name(), CrmConnectors.create(spec, crmContext));
             spec.phone().ifPresent(phone -> phones.put(spec.name(), phone));
         }
-        CallHandler calls = new CallHandler(RouteTable.of(config.routes()), connectors, phones, listener(registry), Clock.systemUTC());
-        List<AutoCloseable> resources = new ArrayList<>(connectors.values());
+        Optional<Storage> storage = config.database().map(settings -> Storage.open(config, settings));
+        RouteTable routes = storage.<RouteTable>map(Storage::routes).orElseGet(() -> RouteTable.of(config.routes()));
+        List<DecisionListener> listeners = new ArrayList<>(List.of(new DecisionLogger(), new CallMetrics(registry)));
+        storage.ifPresent(store -> listeners.add(store.auditor()));
+        CallHandler calls = new CallHandler(routes, connectors, phones, DecisionListener.all(listeners), Clock.systemUTC());
+        List<AutoCloseable> resources = new ArrayList<>();
+        storage.ifPresent(resources::add);
+        resources.addAll(connectors.values());
         resources.add(crmContext);
         HealthIndicator configured = HealthIndicator.of("config", true, () -> HealthIndicator.Status.up(Map.of(
                 "file", config.file().toString(), "routes", config.routes().size(), "crms", config.crms().size())));
         HealthIndicator crms = HealthIndicator.crms(() -> connectors.values().stream().map(CrmConnector::health).toList());
-        return start(config.server(), calls, registry, List.of(configured, crms), List.of(), resources);
+        List<HealthIndicator> checks = new ArrayList<>(List.of(configured, crms));
+        storage.ifPresent(store -> {
+            checks.add(store.health());
+            store.bindMetrics(registry);
+        });
+        List<HttpService> services = storage.map(Storage::services).orElse(List.of());
+        return start(config.server(), calls, registry, checks, services, resources);
     }
 
     /**
@@ -80,7 +93,8 @@ public final class CrmrouteServer implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         String reason = "config invalid: " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in "
                 + file.getFileName() + " (crmroute check lists them)";
-        CallHandler calls = CallHandler.refusingAll(reason, listener(registry), Clock.systemUTC());
+        DecisionListener listener = DecisionListener.all(List.of(new DecisionLogger(), new CallMetrics(registry)));
+        CallHandler calls = CallHandler.refusingAll(reason, listener, Clock.systemUTC());
         HealthIndicator broken = HealthIndicator.of("config", true, () -> HealthIndicator.Status.down(Map.of(
                 "file", file.toString(), "problems", problems.stream().map(ConfigProblem::toString).toList())));
         return start(server, calls, registry, List.of(broken), List.of(), List.of());
@@ -88,7 +102,13 @@ public final class CrmrouteServer implements AutoCloseable {
 
     private static CrmrouteServer start(ServerSettings server, AgiCallHandler calls, PrometheusMeterRegistry registry,
                                         List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources) {
-        AgiServer agi = AgiServer.start(AgiServerOptions.defaults(server.agiHost(), server.agiPort(), server.agiAllow()), calls);
+        AgiServer agi;
+        try {
+            agi = AgiServer.start(AgiServerOptions.defaults(server.agiHost(), server.agiPort(), server.agiAllow()), calls);
+        } catch (RuntimeException failed) {
+            closeAll(resources);
+            throw failed;
+        }
         bindAgiMetrics(agi, registry);
         List<HealthIndicator> allChecks = new ArrayList<>();
         allChecks.add(HealthIndicator.of("agi", true, () -> HealthIndicator.Status.up(Map.of(
@@ -103,6 +123,7 @@ public final class CrmrouteServer implements AutoCloseable {
             http = HttpServer.start(server.httpHost(), server.httpPort(), routing(allServices));
         } catch (RuntimeException failed) {
             agi.close();
+            closeAll(resources);
             throw failed;
         }
         log.info("crmroute serving FastAGI on {}:{} and HTTP on {}:{}", server.agiHost(), agi.port(), server.httpHost(), http.port());
@@ -114,9 +135,6 @@ public final class CrmrouteServer implements AutoCloseable {
         return HttpRouting.builder().register(services.toArray(HttpService[]::new)).build();
     }
 
-    private static DecisionListener listener(PrometheusMeterRegistry registry) {
-        return DecisionListener.all(List.of(new DecisionLogger(), new CallMetrics(registry)));
-    }
 
     private static void bindAgiMetrics(AgiServer agi, PrometheusMeterRegistry registry) {
         Gauge.builder("crmroute.agi.sessions.in.flight", agi.stats(), stats -> stats.sessionsInFlight())
@@ -142,6 +160,10 @@ public final class CrmrouteServer implements AutoCloseable {
     public void close() {
         agi.close();
         http.close();
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -1,0 +1,109 @@
+package io.crmroute.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmroute.admin.AdminService;
+import io.crmroute.call.DecisionListener;
+import io.crmroute.config.CrmrouteConfig;
+import io.crmroute.config.DatabaseSettings;
+import io.crmroute.config.RouteWriter;
+import io.crmroute.http.HealthIndicator;
+import io.crmroute.http.HttpService;
+import io.crmroute.store.Database;
+import io.crmroute.store.DecisionLog;
+import io.crmroute.store.DecisionRow;
+import io.crmroute.store.LiveRouteTable;
+import io.crmroute.store.RouteCompiler;
+import io.crmroute.store.RouteStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a configured database adds: routes read live from it (the YAML's imported once), every call
+ * decision audited, the admin API when {@code admin.token} is set. Closed audit first, so the last
+ * decisions are written while the database is still open.
+ */
+final class Storage implements AutoCloseable {
+
+    private final Database database;
+    private final LiveRouteTable routes;
+    private final DecisionLog audit;
+    private final Optional<AdminService> admin;
+
+    private Storage(Database database, LiveRouteTable routes, DecisionLog audit, Optional<AdminService> admin) {
+        this.database = database;
+        this.routes = routes;
+        this.audit = audit;
+        this.admin = admin;
+    }
+
+    /** Connects in the background: the server starts and routes even while the database is down. */
+    static Storage open(CrmrouteConfig config, DatabaseSettings settings) {
+        Database database = Database.connect(settings);
+        RouteCompiler compiler = RouteCompiler.withCrms(config.crms());
+        Map<String, JsonNode> seed = new LinkedHashMap<>();
+        config.routes().forEach((name, route) -> seed.put(name, RouteWriter.toTree(route)));
+        LiveRouteTable routes = LiveRouteTable.start(database, compiler, config.routes(), seed,
+                new LiveRouteTable.Options(LiveRouteTable.Options.defaults().pollInterval(), Optional.of(snapshotFile(config.file()))));
+        DecisionLog audit = DecisionLog.start(database, DecisionLog.Options.defaults());
+        Optional<AdminService> admin = config.adminToken()
+                .map(token -> new AdminService(new RouteStore(database, compiler), audit, token, routes::reload));
+        return new Storage(database, routes, audit, admin);
+    }
+
+    /** Where the last good routes are kept, so a restart without the database still has them. */
+    static Path snapshotFile(Path configFile) {
+        return configFile.resolveSibling(configFile.getFileName() + ".routes-snapshot.json");
+    }
+
+    LiveRouteTable routes() {
+        return routes;
+    }
+
+    /** Records each decision for the audit; never waits on the database. */
+    DecisionListener auditor() {
+        return report -> audit.record(DecisionRow.of(report.time(), report.uniqueId(), report.channel(), report.callerId(),
+                report.crm(), report.decision(), report.crmTime()));
+    }
+
+    List<HttpService> services() {
+        return admin.<List<HttpService>>map(List::of).orElse(List.of());
+    }
+
+    /** Not critical: without the database calls are still routed, from the last routes it gave. */
+    HealthIndicator health() {
+        return HealthIndicator.of("database", false, () -> {
+            Database.State state = database.state();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("url", database.settings().url());
+            details.put("lastError", state.lastError().orElse(null));
+            details.put("auditPending", audit.counters().pending());
+            details.put("auditDropped", audit.counters().dropped());
+            details.put("routes", routes.routes().size());
+            return new HealthIndicator.Status(state.up(), details);
+        });
+    }
+
+    void bindMetrics(MeterRegistry registry) {
+        FunctionCounter.builder("crmroute.audit.rows.written", audit, log -> log.counters().written())
+                .description("Call decisions written to the database").register(registry);
+        FunctionCounter.builder("crmroute.audit.rows.dropped", audit, log -> log.counters().dropped())
+                .description("Call decisions dropped because the audit buffer was full").register(registry);
+        Gauge.builder("crmroute.audit.rows.pending", audit, log -> log.counters().pending())
+                .description("Call decisions waiting to be written").register(registry);
+        Gauge.builder("crmroute.database.up", database, db -> db.state().up() ? 1 : 0)
+                .description("1 while the database answers").register(registry);
+    }
+
+    @Override
+    public void close() {
+        audit.close();
+        routes.close();
+        database.close();
+    }
+}
