@@ -2,6 +2,7 @@ package io.crmroute.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmroute.crm.CrmSpec;
+import io.crmroute.crm.Secrets;
 import io.crmroute.crm.CrmType;
 import io.crmroute.route.Route;
 import java.io.IOException;
@@ -143,17 +144,10 @@ public final class ConfigLoader {
         List<ConfigProblem> located = problems.list().stream()
                 .map(problem -> new ConfigProblem(problem.path(),
                         problem.line().isPresent() ? problem.line() : KeyPaths.line(lines, problem.path()),
-                        mask(problem.message(), secrets)))
+                        Secrets.mask(problem.message(), secrets)))
                 .sorted(Comparator.comparingInt(problem -> problem.line().orElse(Integer.MAX_VALUE)))
                 .collect(Collectors.toList());
         return new ConfigResult(Optional.empty(), located, server);
     }
 
-    private static String mask(String message, Set<String> secrets) {
-        String masked = message;
-        // Longest first, so a secret that contains another is masked whole.
-        List<String> longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).collect(Collectors.toList());
-        for (String secret : longestFirst) masked = masked.replace(secret, "****");
-        return masked;
-    }
 }

@@ -47,15 +47,6 @@ public record CrmSpec(
 
     /** {@code text} with every secret, as it is and URL-encoded, replaced by {@code ****}. */
     public String mask(String text) {
-        String masked = text;
-        for (String secret : secrets) {
-            if (secret.isEmpty()) continue;
-            masked = masked.replace(secret, "****");
-            String encoded = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
-            if (!encoded.equals(secret)) {
-                masked = masked.replace(encoded, "****").replace(encoded.replace("+", "%20"), "****");
-            }
-        }
-        return masked;
+        return Secrets.mask(text, secrets);
     }
 }
