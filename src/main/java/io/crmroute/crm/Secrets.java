@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +30,7 @@ public final class Secrets {
         for (String secret : longestFirst) {
             if (masked.equals(secret)) return MASK;
             if (secret.length() <= MIN_EMBEDDED) {
-                masked = masked.replaceAll("([\"'])" + Pattern.quote(secret) + "\\1", Matcher.quoteReplacement("$1" + MASK + "$1"));
+                masked = masked.replaceAll("([\"'])" + Pattern.quote(secret) + "\\1", "$1" + MASK + "$1");
                 continue;
             }
             masked = masked.replace(secret, MASK);

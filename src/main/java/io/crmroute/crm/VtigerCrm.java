@@ -91,9 +91,8 @@ final class VtigerCrm implements CrmConnector {
         parameters.put("operation", "query");
         parameters.put("sessionName", session);
         parameters.put("query", query);
-        String encoded = CrmCall.encode(session);
         return http.send(CrmCall.get(endpoint, parameters), request.budget().minus(context.since(start)),
-                        line -> request.trace().accept(line.replace(encoded, "****")))
+                        line -> request.trace().accept(Secrets.mask(line, java.util.Set.of(session))))
                 .thenApply(response -> http.json(http.requireSuccess(response)));
     }
 

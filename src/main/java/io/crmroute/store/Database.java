@@ -1,5 +1,6 @@
 package io.crmroute.store;
 
+import io.crmroute.crm.Secrets;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmroute.config.DatabaseSettings;
@@ -147,7 +148,7 @@ public final class Database implements AutoCloseable {
         // One line for logs and /health: Flyway's messages come as framed blocks.
         String message = (root.getClass().getSimpleName() + ": " + root.getMessage()).replaceAll("-{5,}", " ").replaceAll("\\s+", " ");
         String password = settings.password();
-        return password == null || password.isEmpty() ? message : message.replace(password, "****");
+        return password == null ? message : Secrets.mask(message, java.util.Set.of(password));
     }
 
     static boolean isConnectionFailure(Throwable failure) {
