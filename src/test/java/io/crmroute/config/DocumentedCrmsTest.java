@@ -1,0 +1,51 @@
+package io.crmroute.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every CRM entry the docs show an admin (docs/crms/*.md) passes {@code crmroute check}. */
+class DocumentedCrmsTest {
+
+    private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+
+    static Stream<Path> documents() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("docs/crms"))) {
+            List<Path> markdown = files.filter(f -> f.toString().endsWith(".md")).sorted().toList();
+            assertEquals(10, markdown.size(), "one page per vendor CRM");
+            return markdown.stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("documents")
+    void theDocumentedCrmEntryIsValid(Path document) throws IOException {
+        Matcher block = YAML_BLOCK.matcher(Files.readString(document));
+        List<String> entries = new ArrayList<>();
+        while (block.find()) if (block.group(1).startsWith("crms:")) entries.add(block.group(1));
+        assertFalse(entries.isEmpty(), document + " shows a crms: entry");
+        for (String yaml : entries) {
+            String crms = yaml.contains("\nroutes:") ? yaml.substring(0, yaml.indexOf("\nroutes:") + 1) : yaml;
+            String name = crms.lines().skip(1).findFirst().orElseThrow().trim().replace(":", "");
+            Map<String, String> env = new HashMap<>();
+            Matcher variable = ENV.matcher(crms);
+            while (variable.find()) env.put(variable.group(1), "value-of-" + variable.group(1));
+            String config = crms + "routes:\n  r:\n    crm: " + name + "\n    object: Contact\n    field: status\n"
+                    + "    default: { to: { queue: \"1\" } }\n";
+            assertEquals(List.of(), ConfigLoader.parse(config, Path.of("."), env).problems(), document + ":\n" + config);
+        }
+    }
+}
