@@ -155,6 +155,11 @@ public final class CrmrouteServer implements AutoCloseable {
         return http.port();
     }
 
+    /** FastAGI sessions open now, as {@code crmroute_agi_sessions_in_flight} reports. */
+    public long sessionsInFlight() {
+        return agi.stats().sessionsInFlight();
+    }
+
     /** Stops taking calls, lets those in progress finish briefly, then frees the CRMs. */
     @Override
     public void close() {
