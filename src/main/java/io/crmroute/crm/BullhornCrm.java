@@ -135,7 +135,7 @@ final class BullhornCrm implements CrmConnector {
                     String newest = grant.path("refresh_token").asText("");
                     if (!newest.isEmpty()) refreshToken.set(newest);
                     String accessToken = grant.path("access_token").asText("");
-                    CrmCall call = CrmCall.get(loginUrl, Map.of("version", "*", "access_token", accessToken));
+                    CrmCall call = CrmCall.get(loginUrl, CrmCall.ordered("version", "*", "access_token", accessToken));
                     return http.send(call, spec.timeout(), silent);
                 })
                 .thenApply(this::session);

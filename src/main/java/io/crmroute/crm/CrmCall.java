@@ -54,6 +54,13 @@ record CrmCall(String method, URI uri, Map<String, String> headers, Optional<Str
     }
 
     /** {@code a=1&b=2}, URL-encoded; a space is {@code %20}, so plain and form decoders agree. */
+    /** Parameters in the order given, so the request and its trace are the same every run. */
+    static Map<String, String> ordered(String... keysAndValues) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < keysAndValues.length; k += 2) parameters.put(keysAndValues[k], keysAndValues[k + 1]);
+        return parameters;
+    }
+
     static String query(Map<String, String> parameters) {
         return parameters.entrySet().stream()
                 .map(e -> encode(e.getKey()) + '=' + encode(e.getValue()))

@@ -139,7 +139,7 @@ final class VtigerCrm implements CrmConnector {
 
     private CompletableFuture<AccessToken> login() {
         String username = spec.authValue("username").orElse("");
-        CrmCall challenge = CrmCall.get(endpoint, Map.of("operation", "getchallenge", "username", username));
+        CrmCall challenge = CrmCall.get(endpoint, CrmCall.ordered("operation", "getchallenge", "username", username));
         return http.send(challenge, spec.timeout(), LookupRequest.NO_TRACE)
                 .thenApply(response -> result(http.json(http.requireSuccess(response)), "getchallenge").path("token").asText(""))
                 .thenCompose(token -> {

@@ -8,7 +8,8 @@
  * ({@code ResilientConnector}). Vendor connectors are built on the package's shared parts:
  * {@code CrmHttp} (send a {@code CrmCall} within the budget, map failures, Retry-After, JSON),
  * {@code AccessTokens} (one shared token, refreshed once), {@code PhoneNumbers} (notations of a
- * number) and {@code CrmRecords} (vendor JSON to flat records); the test {@code ExampleVendorCrm}
- * is the template, and {@code CrmConnectors.connectorFor} gets one line per type.
+ * number) and {@code CrmRecords} (vendor JSON to flat records), plus {@code OAuthTokenRequest} for
+ * OAuth2 token grants. {@code HubSpotCrm} is the smallest vendor connector to read first;
+ * {@code CrmConnectors.connectorFor} has one line per type.
  */
 package io.crmroute.crm;

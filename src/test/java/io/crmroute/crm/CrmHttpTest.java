@@ -93,7 +93,10 @@ class CrmHttpTest {
     @Test
     void tracesAreMasked() throws Exception {
         server = new FakeCrmServer(Reply.json("{}"));
-        http.send(CrmCall.get(server.url("/search"), Map.of("token", "tok-secret", "q", "a b")), lookup(Duration.ofSeconds(1)))
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        parameters.put("token", "tok-secret");
+        parameters.put("q", "a b");
+        http.send(CrmCall.get(server.url("/search"), parameters), lookup(Duration.ofSeconds(1)))
                 .get(5, TimeUnit.SECONDS);
         assertEquals(List.of("GET " + server.url("/search") + "?token=****&q=a%20b"), trace);
     }
