@@ -69,9 +69,8 @@ final class BullhornCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        for (String key : List.of("client-id", "client-secret")) {
-            if (spec.authValue(key).orElse("").isEmpty()) return failed(CrmException.Kind.CONFIG, "auth." + key + " is not set");
-        }
+        CrmException missing = http.missingAuth("client-id", "client-secret");
+        if (missing != null) return CompletableFuture.failedFuture(missing);
         if (refreshToken.get().isEmpty()) return failed(CrmException.Kind.CONFIG, "auth.refresh-token is not set");
         if (!ENTITY.matcher(request.object()).matches()) return failed(CrmException.Kind.CONFIG, "object is not a Bullhorn entity: " + request.object());
         if (!BullhornQuery.isField(request.field())) return failed(CrmException.Kind.CONFIG, "not a Bullhorn field: " + request.field());

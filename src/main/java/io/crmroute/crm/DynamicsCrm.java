@@ -52,9 +52,8 @@ final class DynamicsCrm implements CrmConnector {
     private CrmException problem() {
         if (baseUrl.isEmpty()) return http.failure(CrmException.Kind.CONFIG, "base-url is not set (the environment URL, https://org.crm.dynamics.com)");
         if (apiVersion == null) return http.failure(CrmException.Kind.CONFIG, "api-version must look like v9.2");
-        for (String key : List.of("client-id", "client-secret")) {
-            if (spec.authValue(key).isEmpty()) return http.failure(CrmException.Kind.CONFIG, "auth." + key + " is not set");
-        }
+        CrmException missing = http.missingAuth("client-id", "client-secret");
+        if (missing != null) return missing;
         if (spec.authValue("token-url").isEmpty()) {
             String tenant = spec.authValue("tenant-id").orElse("");
             if (!TENANT.matcher(tenant).matches()) {

@@ -56,10 +56,7 @@ final class SalesforceCrm implements CrmConnector {
         if (baseUrl.isEmpty()) return http.failure(CrmException.Kind.CONFIG, "base-url is not set (the org's My Domain URL)");
         if (apiVersion == null) return http.failure(CrmException.Kind.CONFIG, "api-version must look like v61.0");
         if (tokenLifetime == null) return http.failure(CrmException.Kind.CONFIG, "token-lifetime must be a duration like 30m");
-        for (String key : List.of("client-id", "client-secret")) {
-            if (spec.authValue(key).isEmpty()) return http.failure(CrmException.Kind.CONFIG, "auth." + key + " is not set");
-        }
-        return null;
+        return http.missingAuth("client-id", "client-secret");
     }
 
     @Override

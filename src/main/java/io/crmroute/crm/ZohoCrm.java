@@ -64,10 +64,7 @@ final class ZohoCrm implements CrmConnector {
         if (tokenUrl == null) {
             return http.failure(CrmException.Kind.CONFIG, "auth.region must be one of " + String.join(", ", new java.util.TreeSet<>(ACCOUNTS.keySet())));
         }
-        for (String key : List.of("client-id", "client-secret", "refresh-token")) {
-            if (spec.authValue(key).isEmpty()) return http.failure(CrmException.Kind.CONFIG, "auth." + key + " is not set");
-        }
-        return null;
+        return http.missingAuth("client-id", "client-secret", "refresh-token");
     }
 
     @Override
