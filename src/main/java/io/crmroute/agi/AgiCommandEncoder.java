@@ -25,7 +25,7 @@ final class AgiCommandEncoder extends MessageToByteEncoder<AgiCommand> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, AgiCommand command, ByteBuf out) {
-        String line = command.buildCommand();
+        String line = AgiCommandLine.of(command);
         if (line == null || line.isEmpty()) throw new IllegalArgumentException("empty command: " + command.getClass().getSimpleName());
         if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("command line contains a line break: " + AgiConstants.sanitise(line));

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads one reply line into an {@link AgiReply}; the only place that knows the line's grammar.
@@ -22,6 +23,9 @@ final class AgiReplyParser {
     private static final String RESULT = "result=";
     private static final String USAGE_START = "520-";
     private static final String USAGE_END = "520 ";
+    /** Compiled once: String.split compiled it again for every reply. */
+    private static final Pattern SPACES = Pattern.compile(" +");
+    private static final String[] NO_WORDS = {};
 
     private AgiReplyParser() {}
 
@@ -83,7 +87,8 @@ final class AgiReplyParser {
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         StringBuilder text = new StringBuilder();
-        for (String word : words.split(" +")) {
+        // Most replies end at result=N: nothing to split.
+        for (String word : words.isEmpty() ? NO_WORDS : SPACES.split(words)) {
             int equals = word.indexOf('=');
             if (equals > 0) {
                 attributes.put(word.substring(0, equals), word.substring(equals + 1));

@@ -35,14 +35,12 @@ public final class AgiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgiServer.class);
 
-    private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final Channel listener;
     private final ChannelGroup sessions;
     private final AgiServerStats stats;
 
-    private AgiServer(EventLoopGroup acceptor, EventLoopGroup workers, Channel listener, ChannelGroup sessions, AgiServerStats stats) {
-        this.acceptor = acceptor;
+    private AgiServer(EventLoopGroup workers, Channel listener, ChannelGroup sessions, AgiServerStats stats) {
         this.workers = workers;
         this.listener = listener;
         this.sessions = sessions;
@@ -53,13 +51,14 @@ public final class AgiServer implements AutoCloseable {
     public static AgiServer start(AgiServerOptions options, AgiCallHandler handler) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
-        EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("agi-accept"));
         EventLoopGroup workers = new NioEventLoopGroup(options.workerThreads(), new DefaultThreadFactory("agi-worker"));
         ChannelGroup sessions = new DefaultChannelGroup("agi-sessions", GlobalEventExecutor.INSTANCE);
         AgiServerStats stats = new AgiServerStats();
         try {
             Channel listener = new ServerBootstrap()
-                    .group(acceptor, workers)
+                    // The listener shares the workers' loops: a separate accept thread cost a thread wake-up
+                    // and a cross-thread hand-off per call, for accepts that take microseconds.
+                    .group(workers, workers)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -67,12 +66,11 @@ public final class AgiServer implements AutoCloseable {
                     .bind(options.host(), options.port())
                     .syncUninterruptibly()
                     .channel();
-            AgiServer server = new AgiServer(acceptor, workers, listener, sessions, stats);
+            AgiServer server = new AgiServer(workers, listener, sessions, stats);
             log.info("FastAGI listening on {} (allow: {})", listener.localAddress(),
                     options.allow().isEmpty() ? "everyone" : options.allow());
             return server;
         } catch (RuntimeException e) {
-            acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen for FastAGI on " + options.host() + ":" + options.port() + ": " + e, e);
         }
@@ -99,7 +97,6 @@ public final class AgiServer implements AutoCloseable {
             log.warn("FastAGI shutdown: closing {} calls still in progress after {}", sessions.size(), grace);
             sessions.close().awaitUninterruptibly(grace.toMillis());
         }
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

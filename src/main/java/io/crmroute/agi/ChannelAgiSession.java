@@ -26,7 +26,12 @@ final class ChannelAgiSession implements AgiSession {
     private String closedReason;
     private InFlight inFlight;
 
-    private record InFlight(String verb, CompletableFuture<AgiReply> reply) {}
+    /** The command itself, not its verb: the verb is only for failures, so it is built only then. */
+    private record InFlight(AgiCommand command, CompletableFuture<AgiReply> reply) {
+        String verb() {
+            return ChannelAgiSession.verb(command);
+        }
+    }
 
     ChannelAgiSession(Channel channel, AgiEnvironment environment) {
         this.channel = channel;
@@ -80,7 +85,7 @@ final class ChannelAgiSession implements AgiSession {
             reply.completeExceptionally(new IllegalStateException("one command at a time: " + inFlight.verb() + " is still waiting"));
             return;
         }
-        InFlight sent = new InFlight(verb(command), reply);
+        InFlight sent = new InFlight(command, reply);
         inFlight = sent;
         channel.writeAndFlush(command).addListener(write -> {
             if (write.isSuccess()) return;
@@ -119,7 +124,7 @@ final class ChannelAgiSession implements AgiSession {
 
     /** {@code SET VARIABLE} of {@code SET VARIABLE "X" "v"}: names the command without its arguments (caller data). */
     private static String verb(AgiCommand command) {
-        String line = String.valueOf(command.buildCommand());
+        String line = String.valueOf(AgiCommandLine.of(command));
         int end = 0;
         while (end < line.length() && (Character.isUpperCase(line.charAt(end)) || line.charAt(end) == ' ')) end++;
         String verb = line.substring(0, end).strip();

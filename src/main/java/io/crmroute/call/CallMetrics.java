@@ -16,6 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CallMetrics implements DecisionListener {
 
+    /**
+     * The histograms' bucket bounds: eleven fixed ones a dashboard can name (5 ms to 10 s) rather than the
+     * ~70 of a percentile histogram per timer, which made every scrape three times longer (31 KB, not 11 KB).
+     */
+    static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
     private final MeterRegistry registry;
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
     private final Map<String, Timer> lookups = new ConcurrentHashMap<>();
@@ -25,9 +33,7 @@ public final class CallMetrics implements DecisionListener {
         this.registry = registry;
         this.callTime = Timer.builder("crmroute.call")
                 .description("Time from the session's start to its last variable set")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry);
     }
 
@@ -49,9 +55,7 @@ public final class CallMetrics implements DecisionListener {
                 .description("CRM lookup time as the caller waited for it")
                 .tag("crm", crm)
                 .tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry));
     }
 

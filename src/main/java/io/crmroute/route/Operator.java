@@ -41,18 +41,30 @@ public enum Operator {
 
     private static int compare(String actual, String expected) {
         BigDecimal left = number(actual);
-        BigDecimal right = number(expected);
+        BigDecimal right = left == null ? null : number(expected);
         if (left != null && right != null) return left.compareTo(right);
         return actual.compareTo(expected);
     }
 
     private static BigDecimal number(String text) {
         String trimmed = text.trim();
-        if (trimmed.isEmpty() || trimmed.length() > 40) return null;
+        if (trimmed.isEmpty() || trimmed.length() > 40 || !numberCharacters(trimmed)) return null;
         try {
             return new BigDecimal(trimmed);
         } catch (NumberFormatException notANumber) {
             return null;
         }
+    }
+
+    /**
+     * Whether every character is one BigDecimal accepts (digits, sign, point, exponent): CRM values are
+     * mostly words, and a NumberFormatException per rule cost 6% of a cached call's CPU in its stack trace.
+     */
+    private static boolean numberCharacters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isDigit(c) && c != '.' && c != '+' && c != '-' && c != 'e' && c != 'E') return false;
+        }
+        return true;
     }
 }

@@ -18,7 +18,9 @@ import java.util.Map;
  * this JVM; then one table per scenario. Run by {@code bench/run}.
  *
  * <p>Flags: {@code --jar target/crmroute.jar} (crmroute is skipped, shown n/a, if it does not start),
- * {@code --only abcde}, {@code --quick} (a couple of seconds per scenario), {@code --xmx 1g}.
+ * {@code --only abcde}, {@code --quick} (a couple of seconds per scenario), {@code --xmx 1g}, {@code --warmup 5}
+ * (seconds of warm-up per system and scenario; on 2 busy cores C2 is still compiling crmroute's Netty and
+ * java.net.http paths after 5 s, so {@code --warmup 15} shows steady state).
  */
 public final class BenchReport {
 
@@ -41,6 +43,7 @@ public final class BenchReport {
         String only = flags.getOrDefault("--only", "abcde");
         Path jar = Path.of(flags.getOrDefault("--jar", "target/crmroute.jar"));
         String heap = flags.getOrDefault("--xmx", "1g");
+        int warmupSeconds = Integer.parseInt(flags.getOrDefault("--warmup", quick ? "1" : "5"));
         long maxFds = maxFileDescriptors();
         int inFlightLimit = Scenario.maxInFlight(maxFds);
         List<String> jvmFlags = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
@@ -66,7 +69,7 @@ public final class BenchReport {
             SystemUnderTest.Environment environment = new SystemUnderTest.Environment(crm.port(), FakeCrm.unusedPort(),
                     workDir, jvmFlags, System.getProperty("java.class.path"));
             BenchReport report = new BenchReport(environment, generator, System.err,
-                    Duration.ofSeconds(quick ? 1 : 5));
+                    Duration.ofSeconds(warmupSeconds));
             List<SystemUnderTest> systems = List.of(CrmrouteSystem.jar(jar), BaselineSystem.shipped(), BaselineSystem.tuned());
             for (Scenario scenario : Scenario.all(inFlightLimit, quick)) {
                 if (only.indexOf(scenario.id()) < 0) continue;
