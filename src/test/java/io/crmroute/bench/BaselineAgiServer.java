@@ -102,7 +102,8 @@ final class BaselineAgiServer implements AutoCloseable {
         return new BaselineAgiServer(agi, acceptor, http);
     }
 
-    private static HttpServer metricsServer(int port, AtomicInteger inFlight) throws IOException {
+    /** {@code /metrics} (JVM heap, live threads, sessions in flight in crmroute's names) and {@code /health}. */
+    static HttpServer metricsServer(int port, AtomicInteger inFlight) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

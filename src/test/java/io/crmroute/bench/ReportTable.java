@@ -6,28 +6,39 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Prints one scenario: crmroute and the two baselines side by side, the ratio crmroute/baseline, and
- * crmroute's figures against the issue's targets (PASS/FAIL; n/a when crmroute was not measured).
+ * Prints one scenario: crmroute, the two baselines and the harness ceiling side by side, the ratios of crmroute
+ * to each, crmroute's figures against the issue's targets (PASS/FAIL; n/a when crmroute was not measured), and
+ * what the ceiling says about those targets on this machine (LIMIT lines).
  */
 final class ReportTable {
 
+    /** The systems of one scenario, in column order. */
+    record Row(Measurement crmroute, Measurement shipped, Measurement tuned, Measurement ceiling) {
+
+        List<Measurement> all() {
+            return List.of(crmroute, shipped, tuned, ceiling);
+        }
+    }
+
+    private static final String COLUMNS = "    %-16s %10s %17s %15s %28s %11s %9s %11s%n";
+
     private ReportTable() {}
 
-    static void print(PrintStream out, Scenario scenario, Measurement crmroute, Measurement shipped, Measurement tuned) {
+    static void print(PrintStream out, Scenario scenario, Row row) {
         out.printf("%n(%s) %s%n    %s%n", scenario.id(), scenario.title(), scenario.plan().describe());
-        out.printf("    %-18s %16s %16s %16s %12s %12s%n", "", "crmroute", "baseline shipped", "baseline tuned",
-                "cr/shipped", "cr/tuned");
-        row(out, "sessions/s", "%,.0f", m -> m.result().sessionsPerSecond(), crmroute, shipped, tuned);
-        row(out, "p50 ms", "%.2f", m -> m.result().percentileMs(50), crmroute, shipped, tuned);
-        row(out, "p99 ms", "%.2f", m -> m.result().percentileMs(99), crmroute, shipped, tuned);
-        row(out, "p99.9 ms", "%.2f", m -> m.result().percentileMs(99.9), crmroute, shipped, tuned);
-        row(out, "max ms", "%.2f", m -> m.result().maxMs(), crmroute, shipped, tuned);
-        row(out, "peak heap MB", "%.0f", Measurement::peakHeapMb, crmroute, shipped, tuned);
-        row(out, "peak threads", "%.0f", m -> m.peakThreads() < 0 ? Double.NaN : m.peakThreads(), crmroute, shipped, tuned);
-        row(out, "ok sessions", "%,.0f", m -> m.result().ok(), crmroute, shipped, tuned);
-        row(out, "errors", "%,.0f", m -> m.result().errorCount(), crmroute, shipped, tuned);
-        row(out, "leaked sessions", "%,.0f", m -> m.leaked(), crmroute, shipped, tuned);
-        for (Measurement m : List.of(crmroute, shipped, tuned)) {
+        out.printf(COLUMNS, "", "crmroute", "baseline shipped", "baseline tuned", CeilingSystem.NAME,
+                "cr/shipped", "cr/tuned", "cr/ceiling");
+        row(out, "sessions/s", "%,.0f", m -> m.result().sessionsPerSecond(), row);
+        row(out, "p50 ms", "%.2f", m -> m.result().percentileMs(50), row);
+        row(out, "p99 ms", "%.2f", m -> m.result().percentileMs(99), row);
+        row(out, "p99.9 ms", "%.2f", m -> m.result().percentileMs(99.9), row);
+        row(out, "max ms", "%.2f", m -> m.result().maxMs(), row);
+        row(out, "peak heap MB", "%.0f", Measurement::peakHeapMb, row);
+        row(out, "peak threads", "%.0f", m -> m.peakThreads() < 0 ? Double.NaN : m.peakThreads(), row);
+        row(out, "ok sessions", "%,.0f", m -> m.result().ok(), row);
+        row(out, "errors", "%,.0f", m -> m.result().errorCount(), row);
+        row(out, "leaked sessions", "%,.0f", m -> m.leaked(), row);
+        for (Measurement m : row.all()) {
             if (!m.measured()) {
                 out.printf("    %s: not measured: %s%n", m.system(), m.failure());
             } else if (m.result().errorCount() > 0) {
@@ -35,7 +46,9 @@ final class ReportTable {
                         m.result().samples().isEmpty() ? "-" : m.result().samples().get(0));
             }
         }
-        for (String line : targets(scenario, crmroute, best(shipped, tuned))) out.println("    " + line);
+        Measurement baseline = best(row.shipped(), row.tuned());
+        for (String line : targets(scenario, row.crmroute(), baseline)) out.println("    " + line);
+        for (String line : limits(scenario, row.ceiling(), baseline)) out.println("    " + line);
     }
 
     private static Measurement best(Measurement shipped, Measurement tuned) {
@@ -44,13 +57,13 @@ final class ReportTable {
         return tuned.result().sessionsPerSecond() > shipped.result().sessionsPerSecond() ? tuned : shipped;
     }
 
-    private static void row(PrintStream out, String name, String format, ToDoubleFunction<Measurement> figure,
-                            Measurement crmroute, Measurement shipped, Measurement tuned) {
-        double c = value(figure, crmroute);
-        double s = value(figure, shipped);
-        double t = value(figure, tuned);
-        out.printf("    %-18s %16s %16s %16s %12s %12s%n", name, text(format, c), text(format, s), text(format, t),
-                ratio(c, s), ratio(c, t));
+    private static void row(PrintStream out, String name, String format, ToDoubleFunction<Measurement> figure, Row row) {
+        double c = value(figure, row.crmroute());
+        double s = value(figure, row.shipped());
+        double t = value(figure, row.tuned());
+        double l = value(figure, row.ceiling());
+        out.printf(COLUMNS, name, text(format, c), text(format, s), text(format, t), text(format, l),
+                ratio(c, s), ratio(c, t), ratio(c, l));
     }
 
     private static double value(ToDoubleFunction<Measurement> figure, Measurement m) {
@@ -64,6 +77,45 @@ final class ReportTable {
     private static String ratio(double a, double b) {
         if (Double.isNaN(a) || Double.isNaN(b) || b == 0) return "-";
         return String.format("%.2fx", a / b);
+    }
+
+    /**
+     * What the ceiling shows about this scenario's targets: a target it does not meet itself cannot be shown
+     * by any server on this machine with this load generator (LIMIT), one it meets can (OK).
+     */
+    static List<String> limits(Scenario scenario, Measurement ceiling, Measurement baseline) {
+        List<String> lines = new ArrayList<>();
+        if (!ceiling.measured()) {
+            lines.add("ceiling: n/a (not measured)");
+            return lines;
+        }
+        LoadResult r = ceiling.result();
+        long crm = scenario.crmLatencyMs();
+        switch (scenario.id()) {
+            case 'a':
+                limit(lines, r.sessionsPerSecond() >= 5000, String.format(">= 5,000 sessions/s: ceiling %,.0f/s", r.sessionsPerSecond()));
+                if (baseline.measured()) {
+                    double wanted = 3 * baseline.result().sessionsPerSecond();
+                    limit(lines, r.sessionsPerSecond() >= wanted, String.format(">= 3x baseline (%,.0f/s): ceiling %,.0f/s = %.2fx baseline",
+                            wanted, r.sessionsPerSecond(), r.sessionsPerSecond() / baseline.result().sessionsPerSecond()));
+                }
+                limit(lines, r.percentileMs(99) < 2, String.format("p99 added latency < 2 ms: ceiling p99 %.2f ms", r.percentileMs(99)));
+                break;
+            case 'b':
+                limit(lines, r.percentileMs(99) < crm + 5, String.format("p99 < CRM + 5 ms (%d ms): ceiling p99 %.2f ms", crm + 5, r.percentileMs(99)));
+                break;
+            case 'c':
+                limit(lines, r.maxMs() < crm + 100, String.format("every call within CRM + 100 ms (%d ms): ceiling p50 %.0f ms, max %.0f ms",
+                        crm + 100, r.percentileMs(50), r.maxMs()));
+                break;
+            default:
+                break;
+        }
+        return lines;
+    }
+
+    private static void limit(List<String> lines, boolean reachable, String what) {
+        lines.add((reachable ? "OK    " : "LIMIT ") + what + (reachable ? "" : " (no server can show this here)"));
     }
 
     /** The targets for crmroute in this scenario. */

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A FastAGI server the bench can drive: started fresh per scenario, it tells where its AGI port is and
  * where its Prometheus metrics are. Implementations: {@link BaselineSystem} (asterisk-java, child JVM or
- * in-process) and {@link CrmrouteSystem} (the crmroute jar in a child JVM).
+ * in-process), {@link CrmrouteSystem} (the crmroute jar in a child JVM) and {@link CeilingSystem} (the
+ * harness ceiling: a trivial responder, the most the load generator and the machine allow).
  */
 interface SystemUnderTest {
 
