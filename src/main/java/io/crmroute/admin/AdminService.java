@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmroute.concurrent.Futures;
 import io.crmroute.config.ConfigProblem;
 import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpHandler;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,7 +210,7 @@ public final class AdminService implements HttpService {
     }
 
     private static HttpResponse failure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Futures.unwrap(failure);
         if (cause instanceof DatabaseUnavailableException) return HttpResponse.error(503, "database unavailable");
         log.error("admin request failed", cause);
         return HttpResponse.error(500, "internal error");

@@ -3,6 +3,7 @@ package io.crmroute.call;
 import io.crmroute.agi.AgiEnvironment;
 import io.crmroute.agi.AgiReply;
 import io.crmroute.agi.AgiSession;
+import io.crmroute.concurrent.Futures;
 import io.crmroute.crm.CrmConnector;
 import io.crmroute.crm.CrmException;
 import io.crmroute.crm.LookupRequest;
@@ -128,7 +129,7 @@ final class Call {
     }
 
     private String reason(Throwable failure) {
-        Throwable cause = Failures.unwrap(failure);
+        Throwable cause = Futures.unwrap(failure);
         if (cause instanceof CrmException) return Failures.oneLine(cause.getMessage());
         if (cause instanceof TimeoutException) return "crm " + crm.name() + ": " + cause.getMessage();
         return "crm " + crm.name() + ": " + cause.getClass().getSimpleName();

@@ -3,6 +3,7 @@ package io.crmroute.call;
 import io.crmroute.agi.AgiCallHandler;
 import io.crmroute.agi.AgiEnvironment;
 import io.crmroute.agi.AgiSession;
+import io.crmroute.concurrent.Futures;
 import io.crmroute.crm.CrmConnector;
 import io.crmroute.crm.LookupRequest;
 import io.crmroute.crm.PhoneMatching;
@@ -93,9 +94,9 @@ public final class CallHandler implements AgiCallHandler {
         return decision
                 .exceptionally(failure -> {
                     Failures.rethrowIfClosed(failure);
-                    log.error("call {} on route {}: internal error", environment.uniqueId(), name, Failures.unwrap(failure));
+                    log.error("call {} on route {}: internal error", environment.uniqueId(), name, Futures.unwrap(failure));
                     return Decision.error(name, call == null ? "" : call.digits(),
-                            "internal error: " + Failures.unwrap(failure).getClass().getSimpleName());
+                            "internal error: " + Futures.unwrap(failure).getClass().getSimpleName());
                 })
                 .thenCompose(made -> {
                     Map<String, String> variables = ChannelVariables.of(made);
@@ -109,7 +110,7 @@ public final class CallHandler implements AgiCallHandler {
                         listener.onDecision(report);
                     } else {
                         log.info("call {} on route {}: ended by Asterisk before its decision was set ({})",
-                                environment.uniqueId(), name, Failures.unwrap(failure).getMessage());
+                                environment.uniqueId(), name, Futures.unwrap(failure).getMessage());
                     }
                 });
     }

@@ -1,28 +1,20 @@
 package io.crmroute.call;
 
 import io.crmroute.agi.AgiSessionClosedException;
+import io.crmroute.concurrent.Futures;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** Reading the failures that futures hand over. */
 final class Failures {
 
     private Failures() {}
 
-    static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
     static boolean isClosed(Throwable failure) {
-        return unwrap(failure) instanceof AgiSessionClosedException;
+        return Futures.unwrap(failure) instanceof AgiSessionClosedException;
     }
 
     static void rethrowIfClosed(Throwable failure) {
-        if (isClosed(failure)) throw new CompletionException(unwrap(failure));
+        if (isClosed(failure)) throw new CompletionException(Futures.unwrap(failure));
     }
 
     /** A message fit for one channel variable or log line. */

@@ -1,5 +1,6 @@
 package io.crmroute.crm;
 
+import io.crmroute.concurrent.Futures;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +49,7 @@ final class AccessTokens {
             synchronized (this) {
                 if (current == fetch) current = null;
             }
-            fetch.completeExceptionally(error == null ? new IllegalStateException("token fetch answered nothing") : Async.unwrap(error));
+            fetch.completeExceptionally(error == null ? new IllegalStateException("token fetch answered nothing") : Futures.unwrap(error));
         });
         return fetch.copy();
     }

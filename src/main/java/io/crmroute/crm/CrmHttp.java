@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import io.crmroute.concurrent.Futures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -117,7 +118,7 @@ final class CrmHttp {
 
     /** The one mapping of transport exceptions to interface failures. */
     CrmException transportFailure(Throwable error, Duration timeout, URI uri) {
-        Throwable cause = Async.unwrap(error);
+        Throwable cause = Futures.unwrap(error);
         if (cause instanceof CrmException crm) return crm;
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {

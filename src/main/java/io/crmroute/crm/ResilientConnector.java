@@ -3,6 +3,7 @@ package io.crmroute.crm;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.crmroute.concurrent.Futures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
@@ -175,7 +176,7 @@ final class ResilientConnector implements CrmConnector {
     }
 
     private CrmException asCrmException(Throwable error) {
-        Throwable cause = Async.unwrap(error);
+        Throwable cause = Futures.unwrap(error);
         if (cause instanceof CrmException crm) return crm;
         return failure(CrmException.Kind.BAD_RESPONSE, "unexpected failure: " + cause);
     }

@@ -3,6 +3,7 @@ package io.crmroute.crm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.crmroute.concurrent.Futures;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -117,7 +118,7 @@ final class SugarCrm implements CrmConnector {
         Refresh held = refresh.get();
         if (held == null || !context.clock().instant().isBefore(held.expiresAt())) return grant(passwordGrant());
         return grant(refreshGrant(held.token())).exceptionallyCompose(error -> {
-            Throwable cause = Async.unwrap(error);
+            Throwable cause = Futures.unwrap(error);
             if (!(cause instanceof CrmException crm) || crm.kind() != CrmException.Kind.AUTH) return CompletableFuture.failedFuture(cause);
             refresh.compareAndSet(held, null);
             return grant(passwordGrant());

@@ -1,5 +1,7 @@
 package io.crmroute.app;
 
+import static io.crmroute.app.Calls.reply;
+import static io.crmroute.app.Calls.vars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,15 +161,6 @@ class CallPathEndToEndTest {
         else reply(exchange, 404, "text/plain", "");
     }
 
-    private static void reply(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
     private static void awaitRelease() {
         try {
             release.await();
@@ -181,16 +174,7 @@ class CallPathEndToEndTest {
     }
 
     private static FakeAsterisk.Call call(String route, String callerId, Responder responder) throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("network_script", route);
-        env.put("callerid", callerId);
-        return FakeAsterisk.call(server.agiPort(), env, responder);
-    }
-
-    private static Map<String, String> vars(String... pairs) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) map.put(pairs[i], pairs[i + 1]);
-        return map;
+        return Calls.call(server.agiPort(), route, callerId, responder);
     }
 
     @Test

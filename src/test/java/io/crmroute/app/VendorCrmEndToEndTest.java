@@ -1,5 +1,6 @@
 package io.crmroute.app;
 
+import static io.crmroute.app.Calls.vars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,14 +12,11 @@ import io.crmroute.agi.FakeAsterisk;
 import io.crmroute.config.ConfigLoader;
 import io.crmroute.config.ConfigResult;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -148,26 +146,12 @@ class VendorCrmEndToEndTest {
         reply(exchange, 200, "{\"total\":" + people.size() + ",\"results\":[" + results + "]}");
     }
 
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
     private static FakeAsterisk.Call call(String route, String callerId) throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("network_script", route);
-        env.put("callerid", callerId);
-        return FakeAsterisk.call(server.agiPort(), env);
+        return Calls.call(server.agiPort(), route, callerId, FakeAsterisk.Responder.asterisk());
     }
 
-    private static Map<String, String> vars(String... pairs) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) map.put(pairs[i], pairs[i + 1]);
-        return map;
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        Calls.reply(exchange, status, "application/json", body);
     }
 
     @Test
