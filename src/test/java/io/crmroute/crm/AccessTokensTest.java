@@ -61,7 +61,7 @@ class AccessTokensTest {
         CompletableFuture<AccessToken> first = tokens.get();
         fetches.get(0).completeExceptionally(new CrmException(CrmException.Kind.AUTH, "crm zoho: HTTP 400 (token refused)"));
         ExecutionException e = assertThrows(ExecutionException.class, () -> first.get(1, TimeUnit.SECONDS));
-        assertEquals(CrmException.Kind.AUTH, ((CrmException) Async.unwrap(e)).kind());
+        assertEquals(CrmException.Kind.AUTH, ((CrmException) io.crmroute.concurrent.Futures.unwrap(e)).kind());
         CompletableFuture<AccessToken> second = tokens.get();
         assertEquals(2, fetches.size());
         fetches.get(1).complete(token("t2", Duration.ofHours(1)));
