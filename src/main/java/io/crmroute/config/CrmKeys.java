@@ -1,8 +1,10 @@
 package io.crmroute.config;
 
 import io.crmroute.crm.CrmType;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,16 +36,16 @@ final class CrmKeys {
         BY_TYPE.put(CrmType.HTTP, local(Set.of("url", "method", "value-pointer", "allow-insecure"), Set.of("url")));
         // What each connector reads (see docs/crms/<type>.md); conditional keys (Dynamics' tenant-id unless
         // token-url is given, Zendesk's email unless auth-scheme is bearer) are checked by the connector.
-        BY_TYPE.put(CrmType.SALESFORCE, vendor(true, Set.of("client-id", "client-secret"), "api-version", "token-lifetime"));
-        BY_TYPE.put(CrmType.HUBSPOT, vendor(false, Set.of("api-token")));
-        BY_TYPE.put(CrmType.DYNAMICS, vendor(true, Set.of("client-id", "client-secret"), "api-version"));
-        BY_TYPE.put(CrmType.PIPEDRIVE, vendor(false, Set.of("api-token"), "exact-match"));
-        BY_TYPE.put(CrmType.ZENDESK, vendor(false, Set.of("api-token"), "subdomain", "auth-scheme", "endpoint", "phone-wildcard"));
-        BY_TYPE.put(CrmType.ZOHO, vendor(false, Set.of("client-id", "client-secret", "refresh-token"), "api-version"));
-        BY_TYPE.put(CrmType.SUGARCRM, vendor(true, Set.of("username", "password"), "api-version", "platform"));
-        BY_TYPE.put(CrmType.SUITECRM, vendor(true, Set.of("client-id", "client-secret")));
-        BY_TYPE.put(CrmType.VTIGER, vendor(true, Set.of("username", "access-key"), "session-lifetime"));
-        BY_TYPE.put(CrmType.BULLHORN, vendor(false, Set.of("client-id", "client-secret", "refresh-token"), "login-url", "session-ttl"));
+        BY_TYPE.put(CrmType.SALESFORCE, vendor(true, List.of("client-id", "client-secret"), "api-version", "token-lifetime"));
+        BY_TYPE.put(CrmType.HUBSPOT, vendor(false, List.of("api-token")));
+        BY_TYPE.put(CrmType.DYNAMICS, vendor(true, List.of("client-id", "client-secret"), "api-version"));
+        BY_TYPE.put(CrmType.PIPEDRIVE, vendor(false, List.of("api-token"), "exact-match"));
+        BY_TYPE.put(CrmType.ZENDESK, vendor(false, List.of("api-token"), "subdomain", "auth-scheme", "endpoint", "phone-wildcard"));
+        BY_TYPE.put(CrmType.ZOHO, vendor(false, List.of("client-id", "client-secret", "refresh-token"), "api-version"));
+        BY_TYPE.put(CrmType.SUGARCRM, vendor(true, List.of("username", "password"), "api-version", "platform"));
+        BY_TYPE.put(CrmType.SUITECRM, vendor(true, List.of("client-id", "client-secret")));
+        BY_TYPE.put(CrmType.VTIGER, vendor(true, List.of("username", "access-key"), "session-lifetime"));
+        BY_TYPE.put(CrmType.BULLHORN, vendor(false, List.of("client-id", "client-secret", "refresh-token"), "login-url", "session-ttl"));
     }
 
     private CrmKeys() {}
@@ -69,7 +71,8 @@ final class CrmKeys {
         return new TypeKeys(settings, required, Set.of(), false, false);
     }
 
-    private static TypeKeys vendor(boolean needsBaseUrl, Set<String> requiredAuth, String... settings) {
-        return new TypeKeys(Set.of(settings), Set.of(), requiredAuth, true, needsBaseUrl);
+    /** {@code requiredAuth} keeps its order, so problems about missing keys come in the same order every run. */
+    private static TypeKeys vendor(boolean needsBaseUrl, List<String> requiredAuth, String... settings) {
+        return new TypeKeys(Set.of(settings), Set.of(), Collections.unmodifiableSet(new LinkedHashSet<>(requiredAuth)), true, needsBaseUrl);
     }
 }
