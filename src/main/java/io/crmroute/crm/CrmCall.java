@@ -54,6 +54,11 @@ record CrmCall(String method, URI uri, Map<String, String> headers, Optional<Str
     }
 
     /** {@code a=1&b=2}, URL-encoded; a space is {@code %20}, so plain and form decoders agree. */
+    /** {@code url} without one trailing {@code /}, so paths can be appended as {@code url + "/path"}. */
+    static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
     /** Parameters in the order given, so the request and its trace are the same every run. */
     static Map<String, String> ordered(String... keysAndValues) {
         Map<String, String> parameters = new java.util.LinkedHashMap<>();

@@ -42,7 +42,7 @@ final class DynamicsCrm implements CrmConnector {
         this.spec = spec;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.baseUrl = spec.baseUrl().map(SalesforceCrm::withoutTrailingSlash).orElse("");
+        this.baseUrl = spec.baseUrl().map(CrmCall::withoutTrailingSlash).orElse("");
         Matcher version = API_VERSION.matcher(spec.setting("api-version").orElse(DEFAULT_API_VERSION));
         this.apiVersion = version.matches() ? "v" + version.group(1) : null;
         this.configProblem = problem();

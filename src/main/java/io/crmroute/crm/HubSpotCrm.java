@@ -38,7 +38,7 @@ final class HubSpotCrm implements CrmConnector {
     HubSpotCrm(CrmSpec spec, CrmContext context) {
         this.spec = spec;
         this.http = new CrmHttp(spec, context);
-        this.baseUrl = stripSlash(spec.baseUrl().orElse(DEFAULT_BASE_URL));
+        this.baseUrl = CrmCall.withoutTrailingSlash(spec.baseUrl().orElse(DEFAULT_BASE_URL));
         this.token = spec.authValue("api-token").orElse("");
     }
 
@@ -49,7 +49,8 @@ final class HubSpotCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        if (token.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.api-token is not set"));
+        CrmException missing = http.missingAuth("api-token");
+        if (missing != null) return CompletableFuture.failedFuture(missing);
         if (!OBJECT.matcher(request.object()).matches()) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a HubSpot object type: " + request.object()));
         }
@@ -102,7 +103,4 @@ final class HubSpotCrm implements CrmConnector {
         return new LookupResult(records, reply.path("total").asInt(records.size()));
     }
 
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 }

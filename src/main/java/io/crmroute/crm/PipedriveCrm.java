@@ -38,8 +38,7 @@ final class PipedriveCrm implements CrmConnector {
     PipedriveCrm(CrmSpec spec, CrmContext context) {
         this.spec = spec;
         this.http = new CrmHttp(spec, context);
-        String base = spec.baseUrl().orElse(DEFAULT_BASE_URL);
-        this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.baseUrl = CrmCall.withoutTrailingSlash(spec.baseUrl().orElse(DEFAULT_BASE_URL));
         this.token = spec.authValue("api-token").orElse("");
         this.exactMatch = spec.setting("exact-match").map(Boolean::parseBoolean).orElse(true);
     }
@@ -51,7 +50,8 @@ final class PipedriveCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        if (token.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.api-token is not set"));
+        CrmException missing = http.missingAuth("api-token");
+        if (missing != null) return CompletableFuture.failedFuture(missing);
         if (!OBJECT.matcher(request.object()).matches()) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a Pipedrive item type: " + request.object()));
         }

@@ -44,7 +44,7 @@ final class SalesforceCrm implements CrmConnector {
         this.spec = spec;
         this.context = context;
         this.http = new CrmHttp(spec, context).alsoRateLimitedWhen(SalesforceCrm::requestLimitExceeded);
-        this.baseUrl = spec.baseUrl().map(SalesforceCrm::withoutTrailingSlash).orElse("");
+        this.baseUrl = spec.baseUrl().map(CrmCall::withoutTrailingSlash).orElse("");
         Matcher version = API_VERSION.matcher(spec.setting("api-version").orElse(DEFAULT_API_VERSION));
         this.apiVersion = version.matches() ? "v" + version.group(1) : null;
         this.tokenLifetime = duration(spec.setting("token-lifetime").orElse("30m"));
@@ -77,7 +77,7 @@ final class SalesforceCrm implements CrmConnector {
         }
         long start = context.ticker().read();
         return tokens.withToken(token -> {
-            String instance = token.extra("instance_url").map(SalesforceCrm::withoutTrailingSlash).orElse(baseUrl);
+            String instance = token.extra("instance_url").map(CrmCall::withoutTrailingSlash).orElse(baseUrl);
             CrmCall call;
             try {
                 call = CrmCall.get(instance + "/services/data/" + apiVersion + "/query", Map.of("q", soql))
@@ -179,7 +179,4 @@ final class SalesforceCrm implements CrmConnector {
         return d.isZero() ? null : d;
     }
 
-    static String withoutTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 }

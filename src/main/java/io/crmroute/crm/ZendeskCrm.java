@@ -34,7 +34,7 @@ final class ZendeskCrm implements CrmConnector {
         this.spec = spec;
         this.http = new CrmHttp(spec, context);
         String base = spec.baseUrl().or(() -> spec.setting("subdomain").map(s -> "https://" + s + ".zendesk.com")).orElse("");
-        this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.baseUrl = CrmCall.withoutTrailingSlash(base);
         this.authorization = authorization(spec);
         this.unifiedSearch = spec.setting("endpoint").orElse("users").equals("search");
         this.wildcard = spec.setting("phone-wildcard").map(Boolean::parseBoolean).orElse(true);

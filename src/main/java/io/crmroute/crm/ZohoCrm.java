@@ -51,7 +51,7 @@ final class ZohoCrm implements CrmConnector {
         this.spec = spec;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.baseUrl = spec.baseUrl().map(SalesforceCrm::withoutTrailingSlash);
+        this.baseUrl = spec.baseUrl().map(CrmCall::withoutTrailingSlash);
         this.apiVersion = spec.setting("api-version").orElse(DEFAULT_API_VERSION);
         String accounts = ACCOUNTS.get(spec.authValue("region").orElse("us").toLowerCase(Locale.ROOT));
         this.tokenUrl = spec.authValue("token-url").orElse(accounts == null ? null : accounts + "/oauth/v2/token");
@@ -86,7 +86,7 @@ final class ZohoCrm implements CrmConnector {
         }
         long start = context.ticker().read();
         return tokens.withToken(token -> {
-            Optional<String> api = baseUrl.or(() -> token.extra("api_domain").map(SalesforceCrm::withoutTrailingSlash));
+            Optional<String> api = baseUrl.or(() -> token.extra("api_domain").map(CrmCall::withoutTrailingSlash));
             if (api.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no api_domain"));
             CrmCall call;
             try {
