@@ -77,7 +77,9 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
         try {
             call = callHandler.handle(session);
         } catch (RuntimeException e) {
-            log.warn("AGI call handler failed for {} ({})", ctx.channel().remoteAddress(), LogText.safe(environment.uniqueId()), e);
+            FAILURES.warn("AGI call handler failed for {} ({}): {}", ctx.channel().remoteAddress(), LogText.safe(environment.uniqueId()),
+                    LogText.safe(e));
+            log.debug("AGI call handler failure", e);
             ctx.close();
             return;
         }

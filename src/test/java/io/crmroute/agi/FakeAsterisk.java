@@ -47,7 +47,7 @@ public final class FakeAsterisk {
 
     private FakeAsterisk() {}
 
-    /** One finished call, as Asterisk saw it. */
+    /** One finished call, as Asterisk saw it. {@code elapsed} is for messages: tests assert order, never wall time. */
     public record Call(Map<String, String> variables, List<String> commands, boolean closedByServer, Duration elapsed) {
 
         public Call {
