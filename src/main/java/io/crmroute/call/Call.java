@@ -150,10 +150,10 @@ final class Call {
             ScheduledFuture<?> deadline = session.scheduler().schedule(() -> outcome.complete(
                     new LookupOutcome.Failed("crm " + crm.name() + ": no answer within " + budget.toMillis() + " ms")),
                     budget.toNanos(), TimeUnit.NANOSECONDS);
-            outcome.whenComplete((settled, never) -> deadline.cancel(false));
+            outcome.whenComplete((settled, ignored) -> deadline.cancel(false));
         }
         CompletableFuture<LookupResult> asked = lookup;
-        return outcome.whenComplete((settled, never) -> {
+        return outcome.whenComplete((settled, ignored) -> {
             crmTime = Optional.of(Duration.ofNanos(nanoTime.getAsLong() - started));
             // Answered, out of budget or hung up: this caller is done with its future. Cancelling it is the
             // connector's sign that this caller left; a lookup shared with other callers goes on for them.
