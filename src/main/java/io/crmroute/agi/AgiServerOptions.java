@@ -13,12 +13,15 @@ import java.util.Objects;
  * @param environmentTimeout how long a new connection may take to send its whole environment block
  * @param sessionTimeout     how long a call may last at most, whatever its handler does
  * @param workerThreads      event loop threads serving the connections
+ * @param replyTimeout       how long Asterisk may take to answer a command beyond the time the command
+ *                           itself may wait on the caller; see {@link ReplyDeadline} for the rule per command
  */
 public record AgiServerOptions(String host, int port, List<String> allow, Duration environmentTimeout,
-        Duration sessionTimeout, int workerThreads) {
+        Duration sessionTimeout, int workerThreads, Duration replyTimeout) {
 
     public static final Duration DEFAULT_ENVIRONMENT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(5);
 
     public AgiServerOptions {
         Objects.requireNonNull(host, "host");
@@ -28,24 +31,29 @@ public record AgiServerOptions(String host, int port, List<String> allow, Durati
         requirePositive("environmentTimeout", environmentTimeout);
         requirePositive("sessionTimeout", sessionTimeout);
         if (workerThreads < 1) throw new IllegalArgumentException("workerThreads: " + workerThreads + " (expected: >= 1)");
+        requirePositive("replyTimeout", replyTimeout);
     }
 
-    /** Five seconds for the environment, ten minutes a call, one worker per processor. */
+    /** Five seconds for the environment, ten minutes a call, one worker per processor, five seconds a reply. */
     public static AgiServerOptions defaults(String host, int port, List<String> allow) {
         return new AgiServerOptions(host, port, allow, DEFAULT_ENVIRONMENT_TIMEOUT, DEFAULT_SESSION_TIMEOUT,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), DEFAULT_REPLY_TIMEOUT);
     }
 
     public AgiServerOptions withEnvironmentTimeout(Duration timeout) {
-        return new AgiServerOptions(host, port, allow, timeout, sessionTimeout, workerThreads);
+        return new AgiServerOptions(host, port, allow, timeout, sessionTimeout, workerThreads, replyTimeout);
     }
 
     public AgiServerOptions withSessionTimeout(Duration timeout) {
-        return new AgiServerOptions(host, port, allow, environmentTimeout, timeout, workerThreads);
+        return new AgiServerOptions(host, port, allow, environmentTimeout, timeout, workerThreads, replyTimeout);
     }
 
     public AgiServerOptions withWorkerThreads(int threads) {
-        return new AgiServerOptions(host, port, allow, environmentTimeout, sessionTimeout, threads);
+        return new AgiServerOptions(host, port, allow, environmentTimeout, sessionTimeout, threads, replyTimeout);
+    }
+
+    public AgiServerOptions withReplyTimeout(Duration timeout) {
+        return new AgiServerOptions(host, port, allow, environmentTimeout, sessionTimeout, workerThreads, timeout);
     }
 
     /** {@code address/prefix} split and checked; the address must be a literal, never a name to resolve. */

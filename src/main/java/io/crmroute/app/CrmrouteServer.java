@@ -104,7 +104,8 @@ public final class CrmrouteServer implements AutoCloseable {
                                         List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources) {
         AgiServer agi;
         try {
-            agi = AgiServer.start(AgiServerOptions.defaults(server.agiHost(), server.agiPort(), server.agiAllow()), calls);
+            agi = AgiServer.start(AgiServerOptions.defaults(server.agiHost(), server.agiPort(), server.agiAllow())
+                    .withReplyTimeout(server.agiReplyTimeout()), calls);
         } catch (RuntimeException failed) {
             closeAll(resources);
             throw failed;

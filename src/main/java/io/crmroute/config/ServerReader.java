@@ -1,6 +1,7 @@
 package io.crmroute.config;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ final class ServerReader {
     static final List<String> AGI_ALLOW = List.of("127.0.0.1/32", "::1/128");
     static final String HTTP_HOST = "127.0.0.1";
     static final int HTTP_PORT = 8080;
+    static final Duration AGI_REPLY_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration MAX_AGI_REPLY_TIMEOUT = Duration.ofMinutes(1);
 
     static final ServerSettings DEFAULTS = new ServerSettings(AGI_HOST, AGI_PORT, AGI_ALLOW, HTTP_HOST, HTTP_PORT);
 
@@ -37,14 +40,15 @@ final class ServerReader {
         server.get().onlyKeys(Set.of("agi", "http"));
         Optional<Section> agi = server.get().section("agi");
         Optional<Section> http = server.get().section("http");
-        agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow")));
+        agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow", "reply-timeout")));
         http.ifPresent(section -> section.onlyKeys(Set.of("host", "port")));
         return new ServerSettings(
                 agi.flatMap(section -> section.text("host", HOST, HOST_EXPECTED)).orElse(AGI_HOST),
                 agi.flatMap(section -> section.integer("port", 0, 65535)).orElse(AGI_PORT),
                 agi.flatMap(ServerReader::allow).orElse(AGI_ALLOW),
                 http.flatMap(section -> section.text("host", HOST, HOST_EXPECTED)).orElse(HTTP_HOST),
-                http.flatMap(section -> section.integer("port", 0, 65535)).orElse(HTTP_PORT));
+                http.flatMap(section -> section.integer("port", 0, 65535)).orElse(HTTP_PORT),
+                agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT));
     }
 
     private static Optional<List<String>> allow(Section agi) {

@@ -29,5 +29,15 @@ class AgiServerOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> AgiServerOptions.defaults("0.0.0.0", 70000, List.of()));
         assertThrows(IllegalArgumentException.class,
                 () -> AgiServerOptions.defaults("0.0.0.0", 0, List.of()).withEnvironmentTimeout(Duration.ZERO));
+        assertEquals("replyTimeout: PT0S (expected: > 0)", assertThrows(IllegalArgumentException.class,
+                () -> AgiServerOptions.defaults("0.0.0.0", 0, List.of()).withReplyTimeout(Duration.ZERO)).getMessage());
+    }
+
+    @Test
+    void aReplyMayTakeFiveSecondsUnlessConfigured() {
+        AgiServerOptions defaults = AgiServerOptions.defaults("0.0.0.0", 0, List.of());
+        assertEquals(Duration.ofSeconds(5), defaults.replyTimeout());
+        assertEquals(Duration.ofMillis(300), defaults.withReplyTimeout(Duration.ofMillis(300)).replyTimeout());
+        assertEquals(defaults.sessionTimeout(), defaults.withReplyTimeout(Duration.ofMillis(300)).sessionTimeout());
     }
 }

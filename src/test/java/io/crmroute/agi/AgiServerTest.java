@@ -23,7 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.asteriskjava.fastagi.command.GetDataCommand;
@@ -75,28 +78,33 @@ class AgiServerTest {
         assertEquals("vip", session.environment().script());
         assertEquals("unknown", session.environment().callerId());
         assertEquals("127.0.0.1", session.remoteAddress().getAddress().getHostAddress());
-        assertFalse(session.hungUp());
+        assertFalse(session.hangup().isDone(), "nobody hung up");
         awaitTrue(() -> server.stats().sessionsInFlight() == 0);
         assertEquals(1, server.stats().sessionsTotal());
     }
 
     @Test
-    void hangupBetweenCommandAndReplyIsRememberedAndTheReplyStillArrives() throws Exception {
+    void hangupBetweenCommandAndReplyIsToldAtOnceAndTheReplyStillArrives() throws Exception {
         CompletableFuture<String> digits = new CompletableFuture<>();
         CompletableFuture<Boolean> hungUp = new CompletableFuture<>();
-        start(session -> session.send(new GetDataCommand("enter-account"))
-                .thenCompose(reply -> {
-                    digits.complete(reply.result());
-                    hungUp.complete(session.hungUp());
-                    return session.send(new SetVariableCommand("CRMROUTE_STATUS", "NOMATCH"));
-                }));
+        CompletableFuture<Boolean> replyWaitingWhenTold = new CompletableFuture<>();
+        start(session -> {
+            CompletableFuture<AgiReply> getData = session.send(new GetDataCommand("enter-account"));
+            session.hangup().thenRun(() -> replyWaitingWhenTold.complete(!getData.isDone()));
+            return getData.thenCompose(reply -> {
+                digits.complete(reply.result());
+                hungUp.complete(session.hangup().isDone());
+                return session.send(new SetVariableCommand("CRMROUTE_STATUS", "HANGUP"));
+            });
+        });
 
         Call call = FakeAsterisk.call(server.port(), Map.of(),
                 line -> line.startsWith("GET DATA") ? List.of("HANGUP", "200 result=-1") : Responder.asterisk().reply(line));
 
+        assertTrue(replyWaitingWhenTold.get(5, TimeUnit.SECONDS), "the hangup is told before the reply that follows it");
         assertEquals("-1", digits.get(5, TimeUnit.SECONDS));
         assertTrue(hungUp.get(5, TimeUnit.SECONDS));
-        assertEquals(Map.of("CRMROUTE_STATUS", "NOMATCH"), call.variables());
+        assertEquals(Map.of("CRMROUTE_STATUS", "HANGUP"), call.variables());
     }
 
     @Test
@@ -174,12 +182,11 @@ class AgiServerTest {
             return CompletableFuture.completedFuture(null);
         });
         try (Socket socket = connect()) {
-            long started = System.nanoTime();
             socket.getOutputStream().write("agi_network: yes\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, socket.getInputStream().read(), "closed by the server");
-            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() >= 150, "not before the deadline");
         }
         assertFalse(called.isDone());
+        assertEquals(0, server.stats().protocolErrors(), "closed by the deadline, not for a protocol error");
     }
 
     @Test
@@ -192,6 +199,71 @@ class AgiServerTest {
         Call call = FakeAsterisk.call(server.port(), Map.of(), line -> List.of()); // never answers
         assertTrue(call.closedByServer());
         assertInstanceOf(AgiSessionClosedException.class, pending.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aPeerThatNeverRepliesIsClosedAtTheReplyDeadlineAndTheCallGetsNoMoreCommands() throws Exception {
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        start(options(List.of()).withReplyTimeout(Duration.ofMillis(200)), session ->
+                session.send(new SetVariableCommand("CRMROUTE_STATUS", "MATCH"))
+                        .whenComplete((reply, failure) -> pending.complete(failure))
+                        .thenCompose(reply -> session.send(new SetVariableCommand("CRMROUTE_DEST", "103"))));
+
+        Call call = FakeAsterisk.call(server.port(), Map.of(), line -> List.of()); // never answers
+
+        assertTrue(call.closedByServer());
+        assertEquals(List.of("SET VARIABLE \"CRMROUTE_STATUS\" \"MATCH\""), call.commands(), "no command after the deadline");
+        assertEquals(Map.of(), call.variables());
+        Throwable failure = pending.get(5, TimeUnit.SECONDS);
+        assertInstanceOf(AgiSessionClosedException.class, failure);
+        assertEquals("SET VARIABLE: no reply within 200 ms", failure.getMessage());
+    }
+
+    @Test
+    void aReplyTrickledByteByByteDoesNotPushTheDeadlineBack() throws Exception {
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        start(options(List.of()).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetVariableCommand("ACCOUNT"))
+                .whenComplete((reply, failure) -> pending.complete(failure)));
+        ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(FakeAsterisk.environmentBlock(server.port(), Map.of()).getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            while (in.read() != '\n') {
+                // the GET VARIABLE line
+            }
+            // One byte every 10 ms of a reply that never ends: only a deadline counted from the command ends it
+            // (the line bound would take 80 s at this pace, longer than this socket's read timeout).
+            byte[] reply = ("200 result=1 (" + "9".repeat(8192)).getBytes(StandardCharsets.US_ASCII);
+            AtomicInteger sent = new AtomicInteger();
+            trickler.scheduleAtFixedRate(() -> {
+                try {
+                    socket.getOutputStream().write(reply[sent.getAndIncrement() % reply.length]);
+                } catch (IOException closed) {
+                    throw new CompletionException(closed); // stops the trickle
+                }
+            }, 0, 10, TimeUnit.MILLISECONDS);
+
+            assertEquals(-1, readOrReset(in), "closed by the server");
+        } finally {
+            trickler.shutdownNow();
+        }
+        Throwable failure = pending.get(5, TimeUnit.SECONDS);
+        assertInstanceOf(AgiSessionClosedException.class, failure);
+        assertEquals("GET VARIABLE: no reply within 200 ms", failure.getMessage());
+        assertEquals(0, server.stats().protocolErrors());
+    }
+
+    @Test
+    void aHangupShortensTheWaitForTheCommandInFlightToAPlainReply() throws Exception {
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        // GET DATA's own deadline is 200 ms + 30 s prompt allowance + 8 x 5 s: only the hangup brings it down to 200 ms.
+        start(options(List.of()).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetDataCommand("enter-account", 5000, 8))
+                .whenComplete((reply, failure) -> pending.complete(failure)));
+
+        Call call = FakeAsterisk.call(server.port(), Map.of(), line -> List.of("HANGUP")); // and no reply to GET DATA
+
+        assertTrue(call.closedByServer());
+        assertEquals("GET DATA: no reply within 200 ms", pending.get(5, TimeUnit.SECONDS).getMessage());
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.crmroute.app;
 
 import static io.crmroute.app.Calls.vars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -212,7 +210,6 @@ class VendorCrmEndToEndTest {
             assertEquals("FAILED", call.variables().get("CRMROUTE_STATUS"));
             assertEquals("299", call.variables().get("CRMROUTE_DEST"));
             assertEquals("crm hubdown: circuit open after repeated failures", call.variables().get("CRMROUTE_ERROR"));
-            assertTrue(call.elapsed().compareTo(Duration.ofMillis(50)) < 0, "took " + call.elapsed());
         }
         assertEquals(asked, downSearches.get(), "an open breaker asks the CRM nothing");
     }
