@@ -40,7 +40,7 @@ class ServerAndDatabaseTest {
                 "server.agi.allow[1] (line 4): \"10.0.0.0/x\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[2] (line 4): \"2001:db8::/129\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[3] (line 4): \"example.com\": " + ServerReader.CIDR_EXPECTED,
-                "server.web (line 5): unknown key \"web\" (expected one of: agi, http)"), problems);
+                "server.web (line 5): unknown key \"web\" (expected one of: agi, drain-timeout, http)"), problems);
     }
 
     @Test
