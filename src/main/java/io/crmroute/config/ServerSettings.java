@@ -4,19 +4,28 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code server:}: where the FastAGI and HTTP ports listen, and who may connect to FastAGI (CIDRs).
- * {@code agiReplyTimeout} ({@code server.agi.reply-timeout}) is how long Asterisk may take to answer a
- * command beyond the time the command itself may wait on the caller.
+ * {@code server:}: where the FastAGI and HTTP ports listen, who may connect to FastAGI (normalised
+ * CIDRs, never empty), how many connections it holds, and how long a stop waits for calls in progress.
+ *
+ * @param drainTimeout               {@code server.drain-timeout}: on SIGTERM, how long calls in progress
+ *                                   may take to finish once the FastAGI port is closed (default 10 s)
+ * @param agiBacklog                 {@code server.agi.backlog}: connections the kernel queues before accept
+ * @param agiMaxConnectionsPerSource {@code server.agi.max-connections-per-source}
+ * @param agiMaxConnections          {@code server.agi.max-connections}: all sources together
+ * @param agiReplyTimeout            {@code server.agi.reply-timeout}: how long Asterisk may take to answer a
+ *                                   command beyond the time the command itself may wait on the caller
  */
 public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
-                             Duration agiReplyTimeout) {
+        Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
+        Duration agiReplyTimeout) {
 
     public ServerSettings {
         agiAllow = List.copyOf(agiAllow);
     }
 
-    /** With the default reply timeout. */
+    /** With the default drain timeout, backlog, connection caps and reply timeout. */
     public ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort) {
-        this(agiHost, agiPort, agiAllow, httpHost, httpPort, ServerReader.AGI_REPLY_TIMEOUT);
+        this(agiHost, agiPort, agiAllow, httpHost, httpPort, ServerReader.DRAIN_TIMEOUT, ServerReader.AGI_BACKLOG,
+                ServerReader.AGI_MAX_CONNECTIONS_PER_SOURCE, ServerReader.AGI_MAX_CONNECTIONS, ServerReader.AGI_REPLY_TIMEOUT);
     }
 }

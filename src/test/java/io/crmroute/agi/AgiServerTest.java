@@ -6,19 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.crmroute.agi.FakeAsterisk.Call;
 import io.crmroute.agi.FakeAsterisk.Responder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -34,11 +44,14 @@ import org.asteriskjava.fastagi.command.GetVariableCommand;
 import org.asteriskjava.fastagi.command.SetVariableCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Whole calls over real TCP: an {@link AgiServer} on 127.0.0.1 and {@link FakeAsterisk} or a raw socket. */
 class AgiServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final List<String> LOOPBACK = List.of("127.0.0.1/32");
 
     private AgiServer server;
 
@@ -48,7 +61,7 @@ class AgiServerTest {
     }
 
     private AgiServer start(AgiCallHandler handler) {
-        return start(options(List.of()), handler);
+        return start(options(LOOPBACK), handler);
     }
 
     private AgiServer start(AgiServerOptions options, AgiCallHandler handler) {
@@ -177,7 +190,7 @@ class AgiServerTest {
     @Test
     void environmentTimeoutClosesAnIdleConnection() throws Exception {
         CompletableFuture<AgiSession> called = new CompletableFuture<>();
-        start(options(List.of()).withEnvironmentTimeout(Duration.ofMillis(200)), session -> {
+        start(options(LOOPBACK).withEnvironmentTimeout(Duration.ofMillis(200)), session -> {
             called.complete(session);
             return CompletableFuture.completedFuture(null);
         });
@@ -192,7 +205,7 @@ class AgiServerTest {
     @Test
     void sessionTimeoutClosesACallWhoseHandlerNeverFinishes() throws Exception {
         CompletableFuture<Throwable> pending = new CompletableFuture<>();
-        start(options(List.of()).withSessionTimeout(Duration.ofMillis(300)), session -> {
+        start(options(LOOPBACK).withSessionTimeout(Duration.ofMillis(300)), session -> {
             session.send(new GetDataCommand("enter-account")).whenComplete((r, f) -> pending.complete(f));
             return new CompletableFuture<>();
         });
@@ -366,6 +379,121 @@ class AgiServerTest {
                 () -> seen.get(5, TimeUnit.SECONDS).send(new SetVariableCommand("B", "2")).get(5, TimeUnit.SECONDS));
         assertInstanceOf(AgiSessionClosedException.class, after.getCause());
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void ipv4MappedEntriesLetTheIpv4PeerIn() throws Exception {
+        for (String mapped : List.of("::ffff:127.0.0.1/128", "::ffff:0:0/96")) {
+            start(options(List.of(mapped)), session -> session.send(new SetVariableCommand("A", "b")));
+            assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables(), mapped);
+            assertEquals(0, server.stats().connectionsRejected(), mapped);
+            server.close(Duration.ofSeconds(1));
+            server = null;
+        }
+    }
+
+    @Test
+    void openingToEveryoneServesAndWarns() throws Exception {
+        ListAppender<ILoggingEvent> logged = capture(AgiServer.class);
+        try {
+            start(options(List.of("0.0.0.0/0", "::/0")), session -> session.send(new SetVariableCommand("A", "b")));
+        } finally {
+            ((Logger) LoggerFactory.getLogger(AgiServer.class)).detachAppender(logged);
+        }
+        assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables());
+        assertTrue(logged.list.stream().anyMatch(event -> event.getLevel() == Level.WARN
+                && event.getFormattedMessage().startsWith("FastAGI is open to every address in [0.0.0.0/0, ::/0]")), logged.list.toString());
+    }
+
+    @Test
+    void connectionsPastThePerSourceCapAreClosedAtOnceAndCounted() throws Exception {
+        start(options(LOOPBACK).withConnectionLimits(2, 100), session -> session.send(new SetVariableCommand("A", "b")));
+        try (Socket first = connect(); Socket second = connect()) {
+            awaitTrue(() -> server.stats().sessionsInFlight() == 2);
+            try (Socket third = connect()) {
+                assertEquals(-1, readOrReset(third.getInputStream()));
+            }
+            assertEquals(1, server.stats().connectionsRejected());
+            assertEquals(2, server.stats().sessionsTotal());
+            first.close();
+            awaitTrue(() -> server.stats().sessionsInFlight() == 1);
+            assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables(), "a place freed is taken again");
+        }
+    }
+
+    @Test
+    void connectionsPastTheTotalCapAreClosedAtOnceAndCounted() throws Exception {
+        start(options(LOOPBACK).withConnectionLimits(100, 1), session -> session.send(new SetVariableCommand("A", "b")));
+        try (Socket idle = connect()) {
+            awaitTrue(() -> server.stats().sessionsInFlight() == 1);
+            try (Socket second = connect()) {
+                assertEquals(-1, readOrReset(second.getInputStream()));
+            }
+            assertEquals(1, server.stats().connectionsRejected());
+        }
+        awaitTrue(() -> server.stats().sessionsInFlight() == 0);
+        assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables());
+    }
+
+    @Test
+    void stoppingRefusesNewCallsAtOnceAndLetsTheCallInProgressFinish() throws Exception {
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        CountDownLatch inProgress = new CountDownLatch(1);
+        start(session -> {
+            inProgress.countDown();
+            return held.thenCompose(released -> session.send(new SetVariableCommand("CRMROUTE_STATUS", "MATCH")));
+        });
+        int port = server.port();
+        CompletableFuture<Call> call = CompletableFuture.supplyAsync(() -> callQuietly(port));
+        assertTrue(inProgress.await(5, TimeUnit.SECONDS));
+
+        assertEquals(1, server.stopAccepting());
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+        assertFalse(call.isDone(), "the call in progress is still open");
+        held.complete(null);
+        assertEquals(Map.of("CRMROUTE_STATUS", "MATCH"), call.get(5, TimeUnit.SECONDS).variables());
+        assertEquals(new AgiServer.Drained(1, 0), server.close(Duration.ofSeconds(30)));
+        server = null;
+    }
+
+    @Test
+    void callsStillInProgressAfterTheGraceAreCut() throws Exception {
+        CountDownLatch inProgress = new CountDownLatch(1);
+        start(session -> {
+            inProgress.countDown();
+            return new CompletableFuture<>();
+        });
+        int port = server.port();
+        CompletableFuture<Call> call = CompletableFuture.supplyAsync(() -> callQuietly(port));
+        assertTrue(inProgress.await(5, TimeUnit.SECONDS));
+        assertEquals(new AgiServer.Drained(0, 1), server.close(Duration.ofMillis(100)));
+        server = null;
+        assertTrue(call.get(5, TimeUnit.SECONDS).closedByServer());
+    }
+
+    @Test
+    void aBacklogAboveTheKernelCapIsWarnedAbout(@TempDir Path dir) throws IOException {
+        Path somaxconn = Files.writeString(dir.resolve("somaxconn"), "128\n");
+        assertEquals(OptionalInt.of(128), AgiServer.kernelBacklogCap(somaxconn));
+        assertEquals(OptionalInt.empty(), AgiServer.kernelBacklogCap(dir.resolve("missing")));
+        assertTrue(AgiServer.backlogWarning(4096, OptionalInt.of(128)).orElseThrow().contains("net.core.somaxconn"));
+        assertEquals(Optional.empty(), AgiServer.backlogWarning(128, OptionalInt.of(128)));
+        assertEquals(Optional.empty(), AgiServer.backlogWarning(4096, OptionalInt.empty()));
+    }
+
+    private static Call callQuietly(int port) {
+        try {
+            return FakeAsterisk.call(port, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ListAppender<ILoggingEvent> capture(Class<?> source) {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger(source)).addAppender(appender);
+        return appender;
     }
 
     private static void writeMegabyteLine(OutputStream out) {
