@@ -2,6 +2,7 @@ package io.crmroute.crm;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.crmroute.crm.FakeCrmServer.Reply;
+import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,10 @@ class BullhornCrmTest {
 
     private CrmConnector bullhorn() {
         return CrmConnectors.create(spec(), context);
+    }
+
+    private CrmConnector bullhorn(CrmContext in) {
+        return CrmConnectors.create(spec(), in);
     }
 
     private static LookupRequest lookup(String value, Duration budget, List<String> trace) {
@@ -253,9 +258,13 @@ class BullhornCrmTest {
     }
 
     @Test
-    void aSilentServerTimesOutWithinAShortBudget() throws Exception {
+    void aSilentServerTimesOutAtTheCrmTimeout() throws Exception {
         serve(Reply.never());
-        failure(bullhorn().lookup(lookup("+14155552671", Duration.ofMillis(400), new ArrayList<>())), CrmException.Kind.TIMEOUT);
+        ManualTime time = new ManualTime();
+        try (CrmContext driven = TestCrms.drivenBy(time)) {
+            CompletableFuture<LookupResult> answer = bullhorn(driven).lookup(lookup("+14155552671", Duration.ofMillis(400), new ArrayList<>()));
+            assertEquals("crm bh: no answer within 5000 ms", TestCrms.timesOutAtTheCrmTimeout(time, answer, rest, 1).getMessage());
+        }
     }
 
     @Test
