@@ -198,7 +198,7 @@ class BullhornCrmTest {
     }
 
     @Test
-    void theLoginFollowsA307ToTheUsersDataCentre() throws Exception {
+    void theLoginFollowsA307ToTheUsersDataCentreWithinTheDomain() throws Exception {
         rest = new FakeCrmServer(Reply.json(SEARCH));
         other = new FakeCrmServer(login(1)); // the data centre's login
         auth = new FakeCrmServer(grant(1),
@@ -292,5 +292,17 @@ class BullhornCrmTest {
             assertFalse(trace.get(0).contains(secret), secret);
             assertFalse(e.getMessage().contains(secret), secret);
         }
+    }
+
+    @Test
+    void aLoginRedirectOutsideTheDomainIsNotFollowed() throws Exception {
+        rest = new FakeCrmServer(Reply.json(SEARCH));
+        other = new FakeCrmServer(login(1));
+        String foreign = other.url("/rest-services/login?version=*&access_token=25%3Aat-1").replace("127.0.0.1", "localhost");
+        auth = new FakeCrmServer(grant(1), Reply.status(307).withHeader("Location", foreign));
+        CrmException e = failure(bullhorn().lookup(lookup("+14155552671")), CrmException.Kind.HTTP_STATUS);
+        assertEquals("crm bh: HTTP 307 redirect to localhost:" + foreign.split(":")[2].split("/")[0] + " not followed", e.getMessage());
+        assertTrue(other.seen().isEmpty(), "the access token went nowhere else");
+        assertTrue(rest.seen().isEmpty());
     }
 }

@@ -193,4 +193,15 @@ class HubSpotCrmTest {
         assertTrue(trace.get(0).startsWith("POST " + server.url("/crm/v3/objects/contacts/search") + " {"), trace.get(0));
         assertFalse(trace.get(0).contains(TOKEN));
     }
+
+    @Test
+    void aRedirectedSearchIsNotFollowed() throws Exception {
+        try (FakeCrmServer elsewhere = new FakeCrmServer(Reply.json(NOTHING))) {
+            server = new FakeCrmServer(new Reply(302, "text/plain", "", Map.of("Location", elsewhere.url("/crm/v3/objects/contacts/search"))));
+            CrmException e = failure(hubspot(TOKEN).lookup(byPhone("+14155552671", 1, Duration.ofMillis(1500), new ArrayList<>())),
+                    CrmException.Kind.HTTP_STATUS);
+            assertEquals("crm hs: HTTP 302 redirect to " + elsewhere.url("").substring("http://".length()) + " not followed", e.getMessage());
+            assertTrue(elsewhere.seen().isEmpty(), "the bearer token went nowhere else");
+        }
+    }
 }

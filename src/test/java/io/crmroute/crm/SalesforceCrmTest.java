@@ -275,4 +275,17 @@ class SalesforceCrmTest {
         failure(CrmConnectors.create(spec(api.url(""), Map.of()), context).lookup(badField), CrmException.Kind.CONFIG);
         assertTrue(api.seen().isEmpty());
     }
+
+    @Test
+    void aTokenPostRedirectedElsewhereIsNotFollowed() throws Exception {
+        try (FakeCrmServer elsewhere = new FakeCrmServer(Reply.json("{}"))) {
+            api = new FakeCrmServer(Reply.json(NONE));
+            login = new FakeCrmServer(new Reply(307, "text/plain", "", Map.of("Location", elsewhere.url("/services/oauth2/token?x=1"))));
+            CrmException e = failure(CrmConnectors.create(spec(login.url(""), Map.of()), context).lookup(byPhone("+15551230001")),
+                    CrmException.Kind.HTTP_STATUS);
+            assertEquals("crm sf: HTTP 307 redirect to " + elsewhere.url("").substring("http://".length()) + " not followed", e.getMessage());
+            assertTrue(elsewhere.seen().isEmpty(), "the client secret went nowhere else");
+            assertTrue(api.seen().isEmpty());
+        }
+    }
 }
