@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ResilientConnector implements CrmConnector {
 
+    // Counted by the breaker like a timeout: callers leave when their budget ends, so a CRM that keeps
+    // them waiting past it opens the circuit as it did when each caller's deadline was timed here.
+    private static final String EVERY_CALLER_LEFT = "every caller left before the answer";
+
     private final CrmConnector delegate;
     private final CrmSpec spec;
     private final CrmContext context;
@@ -131,11 +135,7 @@ final class ResilientConnector implements CrmConnector {
                 ? callDelegate(shared)
                 : context.delay(Duration.ofNanos(waitNanos)).thenCompose(ignored -> callDelegate(shared));
         call.whenComplete(flight::end);
-        if (!flight.answer.isDone()) {
-            flight.deadline = context.scheduler().schedule(
-                    () -> flight.end(null, failure(CrmException.Kind.TIMEOUT, "no answer within " + timeout.toMillis() + " ms")),
-                    timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        flight.endAfter(timeout);
     }
 
     /**
@@ -149,7 +149,7 @@ final class ResilientConnector implements CrmConnector {
         private final AtomicBoolean ended = new AtomicBoolean();
         private int waiting = 1; // guarded by this; the caller that started it
         volatile long sentAt = -1; // ticker reading when the breaker let the request through
-        volatile ScheduledFuture<?> deadline;
+        private volatile ScheduledFuture<?> deadline;
 
         Flight(String key) {
             this.key = key;
@@ -167,7 +167,16 @@ final class ResilientConnector implements CrmConnector {
             synchronized (this) {
                 last = --waiting == 0;
             }
-            if (last) end(null, failure(CrmException.Kind.TIMEOUT, "every caller left before the answer"));
+            if (last) end(null, failure(CrmException.Kind.TIMEOUT, EVERY_CALLER_LEFT));
+        }
+
+        /** Ends this flight at the CRM's {@code timeout}, unless it has ended already (the file CRM answers at once). */
+        void endAfter(Duration timeout) {
+            if (ended.get()) return;
+            deadline = context.scheduler().schedule(
+                    () -> end(null, failure(CrmException.Kind.TIMEOUT, "no answer within " + timeout.toMillis() + " ms")),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (ended.get()) deadline.cancel(false); // it ended while the timer was being set
         }
 
         void end(LookupResult result, Throwable error) {
@@ -195,7 +204,7 @@ final class ResilientConnector implements CrmConnector {
     }
 
     private CompletableFuture<LookupResult> callDelegate(LookupRequest request) {
-        if (request.abort().isFired()) return CompletableFuture.failedFuture(failure(CrmException.Kind.TIMEOUT, "every caller left before the answer"));
+        if (request.abort().isFired()) return CompletableFuture.failedFuture(failure(CrmException.Kind.TIMEOUT, EVERY_CALLER_LEFT));
         try {
             CompletableFuture<LookupResult> call = delegate.lookup(request);
             return call != null ? call : CompletableFuture.failedFuture(new IllegalStateException("connector answered null"));
