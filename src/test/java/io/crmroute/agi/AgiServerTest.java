@@ -217,7 +217,7 @@ class AgiServerTest {
     @Test
     void aPeerThatNeverRepliesIsClosedAtTheReplyDeadlineAndTheCallGetsNoMoreCommands() throws Exception {
         CompletableFuture<Throwable> pending = new CompletableFuture<>();
-        start(options(List.of()).withReplyTimeout(Duration.ofMillis(200)), session ->
+        start(options(LOOPBACK).withReplyTimeout(Duration.ofMillis(200)), session ->
                 session.send(new SetVariableCommand("CRMROUTE_STATUS", "MATCH"))
                         .whenComplete((reply, failure) -> pending.complete(failure))
                         .thenCompose(reply -> session.send(new SetVariableCommand("CRMROUTE_DEST", "103"))));
@@ -235,7 +235,7 @@ class AgiServerTest {
     @Test
     void aReplyTrickledByteByByteDoesNotPushTheDeadlineBack() throws Exception {
         CompletableFuture<Throwable> pending = new CompletableFuture<>();
-        start(options(List.of()).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetVariableCommand("ACCOUNT"))
+        start(options(LOOPBACK).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetVariableCommand("ACCOUNT"))
                 .whenComplete((reply, failure) -> pending.complete(failure)));
         ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
         try (Socket socket = connect()) {
@@ -270,7 +270,7 @@ class AgiServerTest {
     void aHangupShortensTheWaitForTheCommandInFlightToAPlainReply() throws Exception {
         CompletableFuture<Throwable> pending = new CompletableFuture<>();
         // GET DATA's own deadline is 200 ms + 30 s prompt allowance + 8 x 5 s: only the hangup brings it down to 200 ms.
-        start(options(List.of()).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetDataCommand("enter-account", 5000, 8))
+        start(options(LOOPBACK).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetDataCommand("enter-account", 5000, 8))
                 .whenComplete((reply, failure) -> pending.complete(failure)));
 
         Call call = FakeAsterisk.call(server.port(), Map.of(), line -> List.of("HANGUP")); // and no reply to GET DATA
