@@ -2,6 +2,7 @@ package io.crmroute.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,13 +39,22 @@ final class ServerReader {
         Optional<Section> agi = server.get().section("agi");
         Optional<Section> http = server.get().section("http");
         agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow")));
-        http.ifPresent(section -> section.onlyKeys(Set.of("host", "port")));
+        http.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "max-connections", "max-connections-per-source", "request-head-timeout")));
         return new ServerSettings(
                 agi.flatMap(section -> section.text("host", HOST, HOST_EXPECTED)).orElse(AGI_HOST),
                 agi.flatMap(section -> section.integer("port", 0, 65535)).orElse(AGI_PORT),
                 agi.flatMap(ServerReader::allow).orElse(AGI_ALLOW),
                 http.flatMap(section -> section.text("host", HOST, HOST_EXPECTED)).orElse(HTTP_HOST),
-                http.flatMap(section -> section.integer("port", 0, 65535)).orElse(HTTP_PORT));
+                http.flatMap(section -> section.integer("port", 0, 65535)).orElse(HTTP_PORT),
+                http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS));
+    }
+
+    private static HttpLimits httpLimits(Section http) {
+        HttpLimits defaults = HttpLimits.DEFAULTS;
+        return new HttpLimits(
+                http.integer("max-connections", 1, 100_000).orElse(defaults.maxConnections()),
+                http.integer("max-connections-per-source", 1, 100_000).orElse(defaults.maxConnectionsPerSource()),
+                http.duration("request-head-timeout", Duration.ofMinutes(10)).orElse(defaults.requestHeadTimeout()));
     }
 
     private static Optional<List<String>> allow(Section agi) {
