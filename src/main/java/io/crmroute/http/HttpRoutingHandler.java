@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -40,12 +41,15 @@ import org.slf4j.LoggerFactory;
  * Requests on one connection are answered one at a time, in the order they came; the next one is
  * taken once the previous response is written, and the connection is read again only when every
  * request read so far is answered. So a peer that sends and never reads holds one response in memory,
- * not one per request it sent. A response the peer does not take within {@code writeTimeout} closes
- * the connection.
+ * not one per request it sent. At most {@value #MAX_PIPELINED} requests wait their turn: past that
+ * the connection is answered 503 after them and closed. A response the peer does not take within
+ * {@code writeTimeout} closes the connection.
  */
 final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpRoutingHandler.class);
+    /** Requests read ahead of their answers; no client that waits for its answers sends more. */
+    static final int MAX_PIPELINED = 64;
 
     /** The warnings a stranger can cause, each rate-limited across all connections. */
     record Warnings(RepeatedWarning malformed, RepeatedWarning failed, RepeatedWarning stalled) {
@@ -68,6 +72,8 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Queue<Incoming> inbox = new ArrayDeque<>();
     /** A request is being answered: routed, or its response being written. */
     private boolean answering;
+    /** Past the pipelining limit: what else was read is dropped, the connection closes after the 503. */
+    private boolean refusing;
     private ScheduledFuture<?> writeStall;
 
     HttpRoutingHandler(HttpRouting routing, WriteBudget budget, ScheduledExecutorService timers, Duration writeTimeout,
@@ -88,7 +94,14 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         // the codec's last word on a connection already closed (a request cut short) needs no answer
-        if (!ctx.channel().isActive()) return;
+        if (!ctx.channel().isActive() || refusing) return;
+        if (inbox.size() >= MAX_PIPELINED) {
+            refusing = true;
+            warnings.malformed().warn("closing HTTP connection from {}: more than {} pipelined requests", peer(ctx), MAX_PIPELINED);
+            inbox.add(new Incoming(request.protocolVersion(), null, HttpResponse.error(503, "too many pipelined requests"), true));
+            answerNext(ctx);
+            return;
+        }
         if (request.decoderResult().isFailure()) {
             // a stranger's bad bytes are not our bug: one line, no stack trace
             warnings.malformed().warn("malformed HTTP request from {}: {}", peer(ctx), LogText.safe(request.decoderResult().cause()));
@@ -133,6 +146,7 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void write(ChannelHandlerContext ctx, Incoming request, CompletableFuture<HttpResponse> done) {
         if (!ctx.channel().isActive()) return;
         FullHttpResponse response = toNetty(request.version(), outcome(done));
+        if (request.closeAfter()) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         int size = response.content().readableBytes();
         if (!budget.tryTake(size)) {
             response.release();

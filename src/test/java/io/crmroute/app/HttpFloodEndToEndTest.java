@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 9: one local client pipelined GET /metrics on one connection and never read the answers, until
  * direct memory ran out and calls failed. Now the HTTP port reads that connection's next request only
- * once the last answer is written, so the flood holds one answer's worth of memory, /health and calls
- * go on beside it, and the memory is back when the client leaves.
+ * once the last answer is written and closes it when more than 64 requests wait, so the flood holds
+ * one answer's worth of memory, /health and calls go on beside it, and the memory is back when the
+ * client leaves.
  */
 class HttpFloodEndToEndTest {
 
