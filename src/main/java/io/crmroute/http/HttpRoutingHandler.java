@@ -2,34 +2,24 @@ package io.crmroute.http;
 
 import io.crmroute.logging.LogText;
 import io.crmroute.logging.RepeatedWarning;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +99,7 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
             inbox.add(new Incoming(HttpVersion.HTTP_1_1, null, HttpResponse.error(400, "bad request"), true));
         } else {
             try {
-                inbox.add(new Incoming(request.protocolVersion(), convert(request, source(ctx)), null, false));
+                inbox.add(new Incoming(request.protocolVersion(), HttpMessages.convert(request, source(ctx)), null, false));
             } catch (IllegalArgumentException malformed) {
                 warnings.malformed().warn("malformed HTTP request target from {}: {}", peer(ctx), LogText.safe(malformed));
                 inbox.add(new Incoming(request.protocolVersion(), null, HttpResponse.error(400, "bad request"), false));
@@ -145,7 +135,7 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void write(ChannelHandlerContext ctx, Incoming request, CompletableFuture<HttpResponse> done) {
         if (!ctx.channel().isActive()) return;
-        FullHttpResponse response = toNetty(request.version(), outcome(done));
+        FullHttpResponse response = HttpMessages.toNetty(request.version(), outcome(done));
         if (request.closeAfter()) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         int size = response.content().readableBytes();
         if (!budget.tryTake(size)) {
@@ -170,8 +160,12 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
         });
         ctx.writeAndFlush(response, written);
         if (!written.isDone()) {
-            writeStall = timers.schedule(() -> ctx.executor().execute(() -> stalled(ctx, written)),
-                    writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                writeStall = timers.schedule(() -> ctx.executor().execute(() -> stalled(ctx, written)),
+                        writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                ctx.close();
+            }
         }
     }
 
@@ -191,53 +185,6 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
             LOG.warn("routing failed", failure);
         }
         return HttpResponse.error(500, "internal error");
-    }
-
-    private static FullHttpResponse toNetty(HttpVersion version, HttpResponse response) {
-        try {
-            return build(version, response);
-        } catch (RuntimeException invalid) {
-            LOG.warn("cannot write response with status {}", response.status(), invalid);
-            return build(version, HttpResponse.error(500, "internal error"));
-        }
-    }
-
-    private static FullHttpResponse build(HttpVersion version, HttpResponse response) {
-        FullHttpResponse netty = new DefaultFullHttpResponse(
-                version, HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
-        response.headers().forEach((name, value) -> netty.headers().set(name, value));
-        if (response.contentType() != null && !response.contentType().isEmpty()) {
-            netty.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
-        }
-        netty.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
-        return netty;
-    }
-
-    /** @throws IllegalArgumentException on a target or query that is not valid encoding */
-    static HttpRequest convert(FullHttpRequest request, String source) {
-        QueryStringDecoder target = new QueryStringDecoder(originForm(request.uri()));
-        Map<String, List<String>> query = new HashMap<>();
-        target.parameters().forEach((name, values) -> query.put(name, List.copyOf(values)));
-        Map<String, String> headers = new HashMap<>();
-        // a repeated header is one comma-separated list (RFC 9110 5.3)
-        request.headers().forEach(header -> headers.merge(
-                header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b));
-        return new HttpRequest(
-                request.method().name(), target.rawPath(), query, headers, Map.of(),
-                ByteBufUtil.getBytes(request.content()), source);
-    }
-
-    /** {@code /path?query} from an origin-form or absolute-form request target. */
-    private static String originForm(String uri) {
-        if (uri.startsWith("/")) return uri;
-        try {
-            URI absolute = new URI(uri);
-            if (!absolute.isAbsolute() || absolute.getRawPath() == null) throw new IllegalArgumentException("request target");
-            String path = absolute.getRawPath().isEmpty() ? "/" : absolute.getRawPath();
-            return absolute.getRawQuery() == null ? path : path + "?" + absolute.getRawQuery();
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("request target", e);
-        }
     }
 
     private static String source(ChannelHandlerContext ctx) {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,8 +82,12 @@ final class RequestDeadline {
     private void arm(ChannelHandlerContext ctx, Duration timeout, String part) {
         disarm();
         long mine = ++armed;
-        timer = timers.schedule(() -> ctx.executor().execute(() -> expire(ctx, mine, timeout, part)),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            timer = timers.schedule(() -> ctx.executor().execute(() -> expire(ctx, mine, timeout, part)),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            ctx.channel().close();
+        }
     }
 
     private void disarm() {
