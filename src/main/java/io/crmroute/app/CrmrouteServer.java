@@ -20,6 +20,7 @@ import io.crmroute.http.HealthIndicator;
 import io.crmroute.http.HealthService;
 import io.crmroute.http.HttpRouting;
 import io.crmroute.http.HttpServer;
+import io.crmroute.http.HttpServerOptions;
 import io.crmroute.http.HttpService;
 import io.crmroute.http.Metrics;
 import io.crmroute.http.MetricsService;
@@ -134,7 +135,8 @@ public final class CrmrouteServer implements AutoCloseable {
         allServices.addAll(services);
         HttpServer http;
         try {
-            http = HttpServer.start(server.httpHost(), server.httpPort(), routing(allServices));
+            http = HttpServer.start(server.httpHost(), server.httpPort(), routing(allServices), HttpServerOptions.defaults().withLimits(
+                    server.httpLimits().maxConnections(), server.httpLimits().maxConnectionsPerSource(), server.httpLimits().requestHeadTimeout()));
         } catch (RuntimeException failed) {
             agi.close();
             closeAll(resources);

@@ -66,7 +66,8 @@ final class ServerReader {
         Optional<Section> http = server.get().section("http");
         agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow", "backlog", "max-connections-per-source",
                 "max-connections", "reply-timeout")));
-        http.ifPresent(section -> section.onlyKeys(Set.of("host", "port")));
+        http.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "max-connections", "max-connections-per-source",
+                "request-head-timeout")));
         return new ServerSettings(
                 agi.flatMap(section -> section.text("host", HOST, HOST_EXPECTED)).orElse(AGI_HOST),
                 agi.flatMap(section -> section.integer("port", 0, 65535)).orElse(AGI_PORT),
@@ -78,7 +79,16 @@ final class ServerReader {
                 agi.flatMap(section -> section.integer("max-connections-per-source", 1, MAX_CONNECTIONS_LIMIT))
                         .orElse(AGI_MAX_CONNECTIONS_PER_SOURCE),
                 agi.flatMap(section -> section.integer("max-connections", 1, MAX_CONNECTIONS_LIMIT)).orElse(AGI_MAX_CONNECTIONS),
-                agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT));
+                agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT),
+                http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS));
+    }
+
+    private static HttpLimits httpLimits(Section http) {
+        HttpLimits defaults = HttpLimits.DEFAULTS;
+        return new HttpLimits(
+                http.integer("max-connections", 1, 100_000).orElse(defaults.maxConnections()),
+                http.integer("max-connections-per-source", 1, 100_000).orElse(defaults.maxConnectionsPerSource()),
+                http.duration("request-head-timeout", Duration.ofMinutes(10)).orElse(defaults.requestHeadTimeout()));
     }
 
     private static Optional<List<String>> allow(Section agi) {

@@ -68,7 +68,7 @@ class ServerAndDatabaseTest {
         ServerSettings set = load("server:\n  drain-timeout: 30s\n"
                 + "  agi: { backlog: 8192, max-connections-per-source: 3000, max-connections: 6000 }\n").server();
         assertEquals(new ServerSettings("0.0.0.0", 4573, List.of("127.0.0.1/32", "::1/128"), "127.0.0.1", 8080,
-                Duration.ofSeconds(30), 8192, 3000, 6000, Duration.ofSeconds(5)), set);
+                Duration.ofSeconds(30), 8192, 3000, 6000, Duration.ofSeconds(5), HttpLimits.DEFAULTS), set);
         assertEquals(List.of(
                 "server.drain-timeout (line 2): \"1h\": at most 5m",
                 "server.agi.backlog (line 3): \"0\": expected a whole number from 1 to 65535",
