@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.crm.CrmSpec;
-import io.crmroute.crm.CrmType;
+import io.crmroute.crm.CrmTypes;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
@@ -41,8 +41,7 @@ class AdminServiceWithRouteParserTest {
             + " \"default\": {\"to\": {\"extension\": \"100\"}, \"voicemail\": true}, \"failure\": {\"to\": {\"queue\": \"900\"}}}";
 
     static CrmSpec demoCrm() {
-        return new CrmSpec("demo", CrmType.FILE, Optional.empty(), Map.of(), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), Map.of("path", "demo-crm.json"), Map.of(), Set.of(), Path.of("."));
+        return CrmSpec.standIn("demo", CrmTypes.named("file"));
     }
 
     @Test

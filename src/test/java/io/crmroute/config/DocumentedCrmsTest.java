@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +43,8 @@ class DocumentedCrmsTest {
             String name = crms.lines().skip(1).findFirst().orElseThrow().trim().replace(":", "");
             Map<String, String> env = new HashMap<>();
             Matcher variable = ENV.matcher(crms);
-            while (variable.find()) env.put(variable.group(1), "value-of-" + variable.group(1));
+            // Shaped like an id (no _), so it fits keys that take ids such as auth.tenant-id.
+            while (variable.find()) env.put(variable.group(1), "value-of-" + variable.group(1).toLowerCase(Locale.ROOT).replace('_', '-'));
             String config = crms + "routes:\n  r:\n    crm: " + name + "\n    object: Contact\n    field: status\n"
                     + "    default: { to: { queue: \"1\" } }\n";
             assertEquals(List.of(), ConfigLoader.parse(config, Path.of("."), env).problems(), document + ":\n" + config);

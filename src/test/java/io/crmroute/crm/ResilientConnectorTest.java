@@ -65,7 +65,7 @@ class ResilientConnectorTest {
     }
 
     private static CrmSpec spec() {
-        return TestCrms.spec("fake", CrmType.HTTP, Map.of());
+        return TestCrms.spec("fake", HttpCrm.TYPE, Map.of("url", "https://crm.invalid/crm"));
     }
 
     @Test
@@ -205,10 +205,10 @@ class ResilientConnectorTest {
 
     @Test
     void configProblemsDoNotOpenTheCircuit() throws Exception {
-        CrmConnector crm = CrmConnectors.create(TestCrms.spec("sales", CrmType.HUBSPOT, Map.of()), context);
-        CrmException e = failure(crm.lookup(request("contacts", "phone", "x")), CrmException.Kind.CONFIG);
-        assertTrue(e.getMessage().startsWith("crm sales: ") && e.getMessage().contains("api-token"), e.getMessage());
-        for (int i = 0; i < 20; i++) failure(crm.lookup(request("contacts", "phone", "x" + i)), CrmException.Kind.CONFIG);
+        CrmConnector crm = CrmConnectors.create(TestCrms.spec("sales", HubSpotCrm.TYPE, Map.of("auth.api-token", "t")), context);
+        CrmException e = failure(crm.lookup(request("con tacts", "phone", "x")), CrmException.Kind.CONFIG);
+        assertTrue(e.getMessage().startsWith("crm sales: ") && e.getMessage().contains("object"), e.getMessage());
+        for (int i = 0; i < 20; i++) failure(crm.lookup(request("con tacts", "phone", "x" + i)), CrmException.Kind.CONFIG);
         assertEquals("CLOSED", crm.health().breaker(), "config problems do not open the circuit");
         assertFalse(listened.isEmpty());
     }

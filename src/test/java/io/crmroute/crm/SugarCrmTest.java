@@ -7,13 +7,12 @@ import io.crmroute.crm.FakeCrmServer.Seen;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 
 import static io.crmroute.crm.TestCrms.await;
@@ -49,9 +48,9 @@ class SugarCrmTest {
     }
 
     private CrmConnector sugar(Map<String, String> settings) {
-        CrmSpec spec = new CrmSpec("sugar", CrmType.SUGARCRM, Optional.of(server.url("/")),
-                Map.of("username", "pbx", "password", PASSWORD), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), settings, Map.of(), Set.of(PASSWORD), Path.of("."));
+        Map<String, String> keys = new HashMap<>(settings);
+        keys.putAll(Map.of("base-url", server.url("/"), "allow-insecure", "true", "auth.username", "pbx", "auth.password", PASSWORD));
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("sugar", SugarCrm.TYPE, keys), Set.of(PASSWORD));
         return CrmConnectors.create(spec, context);
     }
 

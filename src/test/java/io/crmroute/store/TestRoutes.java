@@ -3,7 +3,7 @@ package io.crmroute.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.crm.CrmSpec;
-import io.crmroute.crm.CrmType;
+import io.crmroute.crm.CrmTypes;
 import io.crmroute.route.Route;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -48,7 +48,5 @@ public final class TestRoutes {
         return compiler().compile(name, document(goldQueue)).route().orElseThrow();
     }
 
-    private static final CrmSpec DEMO = new CrmSpec("demo", CrmType.FILE, Optional.empty(), Map.of(), CrmSpec.DEFAULT_TIMEOUT,
-            OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of("path", "demo-crm.json"), Map.of(), Set.of(),
-            Path.of("."));
+    private static final CrmSpec DEMO = CrmSpec.standIn("demo", CrmTypes.named("file"));
 }
