@@ -34,10 +34,8 @@ final class SugarCrm implements CrmConnector {
     private record Refresh(String token, Instant expiresAt) {}
 
     static final CrmKey<URI> BASE_URL = CrmKey.required("base-url", KeyParsers.credentialUrl());
-    static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version", (text, context) -> {
-        if (!SugarQuery.isIdentifier(text)) throw new IllegalArgumentException("expected a version name such as v11_20");
-        return text;
-    }, DEFAULT_API_VERSION);
+    static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version",
+            KeyParsers.matching("v\\d{1,2}(_\\d{1,2})?", "expected a REST version such as v11_20 or v10"), DEFAULT_API_VERSION);
     static final CrmKey<String> PLATFORM = CrmKey.withDefault("platform",
             KeyParsers.matching("[A-Za-z0-9_.-]{1,64}", "expected a platform name of letters, digits, _ . or - (at most 64)"), DEFAULT_PLATFORM);
     static final CrmKey<String> USERNAME = CrmKey.required("auth.username", KeyParsers.text());
