@@ -18,12 +18,8 @@ import io.crmroute.store.RouteStore;
 import io.crmroute.store.TestPostgres;
 import io.crmroute.store.TestRoutes;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

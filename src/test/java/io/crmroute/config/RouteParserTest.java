@@ -16,7 +16,6 @@ import io.crmroute.route.Fallback;
 import io.crmroute.route.Match;
 import io.crmroute.route.MatchSource;
 import io.crmroute.route.Route;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -17,7 +17,6 @@ import io.crmroute.route.MatchSource;
 import io.crmroute.route.Operator;
 import io.crmroute.route.Route;
 import io.crmroute.route.Rule;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.TestCrms.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileCrmTest {

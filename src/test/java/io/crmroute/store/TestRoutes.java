@@ -6,11 +6,7 @@ import io.crmroute.crm.CrmSpec;
 import io.crmroute.crm.CrmTypes;
 import io.crmroute.route.Route;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Set;
 
 /**
  * Route documents for store tests, and the application's route compiler for them.
