@@ -42,8 +42,8 @@ final class BullhornCrm implements CrmConnector {
     static final CrmKey<Integer> SESSION_TTL = CrmKey.withDefault("session-ttl", KeyParsers.wholeNumber(1, 1440),
             (int) DEFAULT_SESSION_TTL.toMinutes());
     static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
-    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text());
-    static final CrmKey<String> REFRESH_TOKEN = CrmKey.required("auth.refresh-token", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
+    static final CrmKey<String> REFRESH_TOKEN = CrmKey.required("auth.refresh-token", KeyParsers.text()).secret();
     static final CrmKey<URI> TOKEN_URL = CrmKey.withDefault("auth.token-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_TOKEN_URL));
 
     static final CrmType<Settings> TYPE = CrmType.of("bullhorn", Settings.class, Settings::of, BullhornCrm::new,

@@ -26,27 +26,34 @@ public final class CrmKey<T> {
     private final Parser<T> parser;
     private final boolean required;
     private final Optional<T> fallback;
+    private final boolean secret;
 
-    private CrmKey(String path, Parser<T> parser, boolean required, Optional<T> fallback) {
+    private CrmKey(String path, Parser<T> parser, boolean required, Optional<T> fallback, boolean secret) {
         this.path = path;
         this.parser = parser;
         this.required = required;
         this.fallback = fallback;
+        this.secret = secret;
     }
 
     /** A key the type cannot work without. */
     static <T> CrmKey<T> required(String path, Parser<T> parser) {
-        return new CrmKey<>(path, parser, true, Optional.empty());
+        return new CrmKey<>(path, parser, true, Optional.empty(), false);
     }
 
     /** A key that may be left out; read it with {@link CrmValues#find}. */
     static <T> CrmKey<T> optional(String path, Parser<T> parser) {
-        return new CrmKey<>(path, parser, false, Optional.empty());
+        return new CrmKey<>(path, parser, false, Optional.empty(), false);
     }
 
     /** A key that is {@code fallback} when left out. */
     static <T> CrmKey<T> withDefault(String path, Parser<T> parser, T fallback) {
-        return new CrmKey<>(path, parser, false, Optional.of(fallback));
+        return new CrmKey<>(path, parser, false, Optional.of(fallback), false);
+    }
+
+    /** This key, holding a credential: a problem with its value never repeats the value. */
+    CrmKey<T> secret() {
+        return new CrmKey<>(path, parser, required, fallback, true);
     }
 
     /** The key path under the CRM's entry, as problems name it. */
@@ -66,6 +73,10 @@ public final class CrmKey<T> {
     /** The key's name in its own map: {@code client-id} for {@code auth.client-id}. */
     public String name() {
         return underAuth() ? path.substring(AUTH_PREFIX.length()) : path;
+    }
+
+    public boolean isSecret() {
+        return secret;
     }
 
     Optional<T> fallback() {

@@ -117,7 +117,8 @@ public final class CrmType<S> {
             try {
                 values.put(key, key.parse(text, context));
             } catch (IllegalArgumentException invalid) {
-                problems.invalid(key.path(), text, invalid.getMessage());
+                if (key.isSecret()) problems.problem(key.path(), invalid.getMessage());
+                else problems.invalid(key.path(), text, invalid.getMessage());
                 valid = false;
             }
         }

@@ -31,7 +31,7 @@ final class DynamicsCrm implements CrmConnector {
     static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version",
             KeyParsers.matching("v?(\\d\\.\\d)", "expected vN.N", version -> "v" + version.group(1)), DEFAULT_API_VERSION);
     static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
-    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
     static final CrmKey<String> TENANT_ID = CrmKey.optional("auth.tenant-id",
             KeyParsers.matching("[A-Za-z0-9.-]{1,100}", "expected a tenant id (a GUID, or a domain such as contoso.onmicrosoft.com)"));
     static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());

@@ -31,7 +31,7 @@ final class HubSpotCrm implements CrmConnector {
     private static final Pattern OBJECT = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
     static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_BASE_URL));
-    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text());
+    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
 
     static final CrmType<Settings> TYPE = CrmType.of("hubspot", Settings.class, Settings::of, HubSpotCrm::new, BASE_URL, API_TOKEN);
 

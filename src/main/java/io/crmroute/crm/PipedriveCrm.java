@@ -32,7 +32,7 @@ final class PipedriveCrm implements CrmConnector {
 
     static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_BASE_URL));
     static final CrmKey<Boolean> EXACT_MATCH = CrmKey.withDefault("exact-match", KeyParsers.flag(), true);
-    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text());
+    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
 
     static final CrmType<Settings> TYPE = CrmType.of("pipedrive", Settings.class, Settings::of, PipedriveCrm::new,
             BASE_URL, EXACT_MATCH, API_TOKEN);

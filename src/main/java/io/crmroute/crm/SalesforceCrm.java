@@ -34,7 +34,7 @@ final class SalesforceCrm implements CrmConnector {
     static final CrmKey<Duration> TOKEN_LIFETIME = CrmKey.withDefault("token-lifetime", KeyParsers.duration(Duration.ofHours(24)),
             DEFAULT_TOKEN_LIFETIME);
     static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
-    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
     static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());
 
     static final CrmType<Settings> TYPE = CrmType.of("salesforce", Settings.class, Settings::of, SalesforceCrm::new,

@@ -39,9 +39,9 @@ final class SugarCrm implements CrmConnector {
     static final CrmKey<String> PLATFORM = CrmKey.withDefault("platform",
             KeyParsers.matching("[A-Za-z0-9_.-]{1,64}", "expected a platform name of letters, digits, _ . or - (at most 64)"), DEFAULT_PLATFORM);
     static final CrmKey<String> USERNAME = CrmKey.required("auth.username", KeyParsers.text());
-    static final CrmKey<String> PASSWORD = CrmKey.required("auth.password", KeyParsers.text());
+    static final CrmKey<String> PASSWORD = CrmKey.required("auth.password", KeyParsers.text()).secret();
     static final CrmKey<String> CLIENT_ID = CrmKey.withDefault("auth.client-id", KeyParsers.text(), DEFAULT_CLIENT_ID);
-    static final CrmKey<String> CLIENT_SECRET = CrmKey.optional("auth.client-secret", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.optional("auth.client-secret", KeyParsers.text()).secret();
 
     static final CrmType<Settings> TYPE = CrmType.of("sugarcrm", Settings.class, Settings::of, SugarCrm::new,
             BASE_URL, API_VERSION, PLATFORM, USERNAME, PASSWORD, CLIENT_ID, CLIENT_SECRET);

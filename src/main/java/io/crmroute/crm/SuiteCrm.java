@@ -36,9 +36,9 @@ final class SuiteCrm implements CrmConnector {
 
     static final CrmKey<URI> BASE_URL = CrmKey.required("base-url", KeyParsers.credentialUrl());
     static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
-    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
     static final CrmKey<String> USERNAME = CrmKey.optional("auth.username", KeyParsers.text());
-    static final CrmKey<String> PASSWORD = CrmKey.optional("auth.password", KeyParsers.text());
+    static final CrmKey<String> PASSWORD = CrmKey.optional("auth.password", KeyParsers.text()).secret();
 
     static final CrmType<Settings> TYPE = CrmType.of("suitecrm", Settings.class, Settings::of, SuiteCrm::new,
             BASE_URL, CLIENT_ID, CLIENT_SECRET, USERNAME, PASSWORD);

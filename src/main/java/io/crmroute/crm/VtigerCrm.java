@@ -32,7 +32,7 @@ final class VtigerCrm implements CrmConnector {
     static final CrmKey<Duration> SESSION_LIFETIME = CrmKey.withDefault("session-lifetime", KeyParsers.duration(Duration.ofHours(24)),
             DEFAULT_SESSION_LIFETIME);
     static final CrmKey<String> USERNAME = CrmKey.required("auth.username", KeyParsers.text());
-    static final CrmKey<String> ACCESS_KEY = CrmKey.required("auth.access-key", KeyParsers.text());
+    static final CrmKey<String> ACCESS_KEY = CrmKey.required("auth.access-key", KeyParsers.text()).secret();
 
     static final CrmType<Settings> TYPE = CrmType.of("vtiger", Settings.class, Settings::of, VtigerCrm::new,
             BASE_URL, SESSION_LIFETIME, USERNAME, ACCESS_KEY);

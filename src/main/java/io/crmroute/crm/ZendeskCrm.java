@@ -31,7 +31,7 @@ final class ZendeskCrm implements CrmConnector {
     static final CrmKey<String> ENDPOINT = CrmKey.withDefault("endpoint", KeyParsers.oneOf("users", "search"), "users");
     static final CrmKey<Boolean> PHONE_WILDCARD = CrmKey.withDefault("phone-wildcard", KeyParsers.flag(), true);
     static final CrmKey<String> EMAIL = CrmKey.optional("auth.email", KeyParsers.text());
-    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text());
+    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
 
     static final CrmType<Settings> TYPE = CrmType.of("zendesk", Settings.class, Settings::of, ZendeskCrm::new,
             BASE_URL, SUBDOMAIN, AUTH_SCHEME, ENDPOINT, PHONE_WILDCARD, EMAIL, API_TOKEN);

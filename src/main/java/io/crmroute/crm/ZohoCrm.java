@@ -41,8 +41,8 @@ final class ZohoCrm implements CrmConnector {
     static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version", KeyParsers.matching("v\\d{1,2}", "expected vN such as v7"),
             DEFAULT_API_VERSION);
     static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
-    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text());
-    static final CrmKey<String> REFRESH_TOKEN = CrmKey.required("auth.refresh-token", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
+    static final CrmKey<String> REFRESH_TOKEN = CrmKey.required("auth.refresh-token", KeyParsers.text()).secret();
     static final CrmKey<String> REGION = CrmKey.withDefault("auth.region",
             KeyParsers.oneOf(new TreeSet<>(ACCOUNTS.keySet()).toArray(String[]::new)), "us");
     static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());

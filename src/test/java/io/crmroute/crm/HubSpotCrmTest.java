@@ -129,7 +129,7 @@ class HubSpotCrmTest {
     @Test
     void aMissingTokenIsAProblemOfTheConfig() {
         assertEquals(List.of("auth.api-token: missing (required for hubspot)"), TestCrms.problems(HubSpotCrm.TYPE, Map.of()));
-        assertEquals(List.of("auth.api-token: \"\": expected a value, found empty text"),
+        assertEquals(List.of("auth.api-token: expected a value, found empty text"),
                 TestCrms.problems(HubSpotCrm.TYPE, Map.of("auth.api-token", "")));
         assertEquals(new HubSpotCrm.Settings("https://api.hubapi.com", TOKEN),
                 TestCrms.spec("hs", HubSpotCrm.TYPE, Map.of("auth.api-token", TOKEN)).settings(), "the public API root by default");
