@@ -22,9 +22,11 @@ public interface AgiSession {
     CompletableFuture<AgiReply> send(AgiCommand command);
 
     /**
-     * Completes when Asterisk says {@code HANGUP}: the caller is gone, but variables can still be set (the
-     * {@code h} extension reads them) while channel commands get 511. Never completes otherwise. Each call
-     * returns a new future: completing or cancelling it touches nobody else's.
+     * Completes when the caller is gone: Asterisk says {@code HANGUP} (variables can still be set, the
+     * {@code h} extension reads them, while channel commands get 511), or the connection closes without it
+     * (Asterisk restarted, {@code AGISIGHUP=no}, a deadline or protocol error closed it): nobody is left to
+     * wait for. Never completes otherwise. Each call returns a new future: completing or cancelling it
+     * touches nobody else's.
      */
     CompletableFuture<Void> hangup();
 

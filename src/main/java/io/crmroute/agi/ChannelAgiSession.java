@@ -145,6 +145,7 @@ final class ChannelAgiSession implements AgiSession {
         InFlight failed = inFlight;
         answered();
         if (failed != null) failed.reply().completeExceptionally(new AgiSessionClosedException(failed.verb() + ": " + reason));
+        hangup.complete(null); // a call waiting on the CRM must not hold its place in a shared lookup for nobody
     }
 
     /** No command in flight any more: its deadline goes with it. */

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -155,9 +156,10 @@ final class Call {
         CompletableFuture<LookupResult> asked = lookup;
         return outcome.whenComplete((settled, ignored) -> {
             crmTime = Optional.of(Duration.ofNanos(nanoTime.getAsLong() - started));
-            // Answered, out of budget or hung up: this caller is done with its future. Cancelling it is the
-            // connector's sign that this caller left; a lookup shared with other callers goes on for them.
-            asked.cancel(false);
+            // This caller is done with its future; a lookup shared with other callers goes on for them. Out of
+            // budget says the CRM was too slow (its breaker counts it); a hang-up says nothing about the CRM.
+            if (settled instanceof LookupOutcome.HungUp) asked.cancel(false);
+            else asked.completeExceptionally(new TimeoutException("caller's budget ended"));
         });
     }
 

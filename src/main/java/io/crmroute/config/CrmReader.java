@@ -36,6 +36,8 @@ final class CrmReader {
 
     private static final String AUTH = "auth";
     private static final String HEADERS = "headers";
+    /** Beyond this the rate limiter cannot express its period; no CRM comes near it. */
+    static final double MAX_RATE_LIMIT = 1_000_000;
     private static final Duration MAX_CACHE_TTL = Duration.ofDays(1);
     private static final Set<String> CACHE_KEYS = Set.of("ttl", "negative-ttl");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
@@ -63,7 +65,11 @@ final class CrmReader {
 
         boolean allowInsecure = crm.bool("allow-insecure").orElse(false);
         Duration timeout = crm.duration("timeout", MAX_TIMEOUT).orElse(CrmSpec.DEFAULT_TIMEOUT);
-        OptionalDouble rateLimit = crm.positiveNumber("rate-limit").map(OptionalDouble::of).orElse(OptionalDouble.empty());
+        OptionalDouble rateLimit = crm.positiveNumber("rate-limit").flatMap(rate -> {
+            if (rate <= MAX_RATE_LIMIT) return Optional.of(rate);
+            crm.problem("rate-limit", "\"" + rate + "\": at most " + (long) MAX_RATE_LIMIT + " requests per second");
+            return Optional.empty();
+        }).map(OptionalDouble::of).orElse(OptionalDouble.empty());
         Optional<CacheSpec> cache = crm.section("cache").flatMap(CrmReader::cache);
         Optional<PhoneMatching> phone = PhoneSettings.read(crm, "phone");
         Map<String, String> headers = type.takesHeaders() ? headers(crm) : Map.of();
@@ -129,7 +135,16 @@ final class CrmReader {
                     section.problem(name, "not a valid HTTP header name");
                     continue;
                 }
-                section.text(name, HEADER_VALUE, "expected one line of text (at most 4096 characters)").ifPresent(value -> headers.put(name, value));
+                section.text(name, HEADER_VALUE, "expected one line of text (at most 4096 characters)").ifPresent(value -> {
+                    // java.net.http refuses some names (Host, Connection, Content-Length, Expect, Upgrade) at send
+                    // time: a call must never be the first to find out.
+                    try {
+                        java.net.http.HttpRequest.newBuilder().header(name, value);
+                        headers.put(name, value);
+                    } catch (IllegalArgumentException refused) {
+                        section.problem(name, "a header the HTTP client sets itself or refuses; leave it out");
+                    }
+                });
             }
             return headers;
         }).orElse(Map.of());

@@ -13,8 +13,9 @@ public interface CrmConnector extends AutoCloseable {
 
     /**
      * Looks {@code request} up. The future returned is this caller's own: the caller leaves by
-     * cancelling it ({@code cancel(false)}) when its budget ends or it hangs up; nothing else is
-     * touched. Identical lookups in flight share one CRM request ({@link CrmConnectors#create}), never
+     * completing it with a {@link java.util.concurrent.TimeoutException} when its budget ends (the CRM
+     * was too slow for it: the breaker counts that) or by cancelling it ({@code cancel(false)}) when it
+     * hangs up (which says nothing about the CRM); nothing else is touched. Identical lookups in flight share one CRM request ({@link CrmConnectors#create}), never
      * a deadline: the shared request lives while at least one of its callers still waits, and at most
      * the CRM's {@code timeout}; when its last caller has left it is cancelled, down to its HTTP
      * exchange. A caller that never cancels gets an answer or a failure within the CRM's

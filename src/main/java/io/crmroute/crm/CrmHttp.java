@@ -200,6 +200,10 @@ final class CrmHttp {
      * {@code to} is {@code from}'s host, or a sibling under the same parent domain (a.example.com to
      * b.example.com, never example.com to evil.com), and keeps https when {@code from} had it.
      */
+    /** Labels that stand before a country code to make a public suffix (co.uk, com.au, ac.jp, ...). */
+    private static final java.util.Set<String> SECOND_LEVEL_SUFFIXES = java.util.Set.of(
+            "co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "gv", "nic", "mil", "ltd", "plc", "sch");
+
     static boolean withinDomain(URI from, URI to) {
         String fromHost = from.getHost();
         String toHost = to.getHost();
@@ -209,8 +213,12 @@ final class CrmHttp {
         if (fromHost.equalsIgnoreCase(toHost)) return true;
         if (fromHost.matches("[0-9.]+|\\[.*\\]")) return false; // an IP address has no parent domain
         int dot = fromHost.indexOf('.');
-        String parent = fromHost.substring(dot + 1);
-        return dot > 0 && parent.contains(".") && toHost.toLowerCase(Locale.ROOT).endsWith("." + parent.toLowerCase(Locale.ROOT));
+        String parent = fromHost.substring(dot + 1).toLowerCase(Locale.ROOT);
+        // The parent must be a registered domain, not a public suffix: example.co.uk's parent co.uk would let
+        // a 307 carry credentials to anyone's host under it.
+        String[] labels = parent.split("\\.");
+        boolean registered = labels.length >= 2 && !(labels.length == 2 && SECOND_LEVEL_SUFFIXES.contains(labels[0]));
+        return dot > 0 && registered && toHost.toLowerCase(Locale.ROOT).endsWith("." + parent);
     }
 
     /** A 3xx as an interface failure naming the Location's host and port only: its path or query may hold secrets. */

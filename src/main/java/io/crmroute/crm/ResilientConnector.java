@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -78,7 +79,7 @@ final class ResilientConnector implements CrmConnector {
         }
         // This caller's own future: cancelling it is how the caller leaves; the others keep waiting.
         CompletableFuture<LookupResult> mine = new CompletableFuture<>();
-        mine.whenComplete((result, error) -> flight.leave());
+        mine.whenComplete((result, error) -> flight.leave(Futures.unwrap(error) instanceof TimeoutException));
         flight.answer.whenComplete((result, error) -> {
             if (error == null) mine.complete(result);
             else mine.completeExceptionally(asCrmException(error));
@@ -103,7 +104,11 @@ final class ResilientConnector implements CrmConnector {
             Flight fresh = new Flight(key);
             Flight running = inFlight.putIfAbsent(key, fresh);
             if (running == null) {
-                start(fresh, request);
+                try {
+                    start(fresh, request);
+                } catch (RuntimeException e) {
+                    fresh.end(null, e); // never leave a flight in place that nothing will end
+                }
                 return fresh;
             }
             if (running.join()) return running;
@@ -147,6 +152,8 @@ final class ResilientConnector implements CrmConnector {
         final LookupAbort abort = LookupAbort.create();
         private final AtomicBoolean ended = new AtomicBoolean();
         private int waiting = 1; // guarded by this; the caller that started it
+        private boolean someoneRanOutOfTime; // guarded by this: only then does giving up say the CRM was slow
+        private volatile boolean abandoned; // every caller left before the answer
         volatile long sentAt = -1; // ticker reading when the breaker let the request through
         private volatile ScheduledFuture<?> deadline;
 
@@ -161,12 +168,21 @@ final class ResilientConnector implements CrmConnector {
             return true;
         }
 
-        void leave() {
+        /** A caller left: its budget ended ({@code outOfTime}), or it hung up, or the answer reached it. */
+        void leave(boolean outOfTime) {
             boolean last;
             synchronized (this) {
+                if (outOfTime) someoneRanOutOfTime = true;
                 last = --waiting == 0;
             }
-            if (last) end(null, failure(CrmException.Kind.TIMEOUT, EVERY_CALLER_LEFT));
+            if (last) {
+                abandoned = true;
+                end(null, failure(CrmException.Kind.TIMEOUT, EVERY_CALLER_LEFT));
+            }
+        }
+
+        private synchronized boolean ranOutOfTime() {
+            return someoneRanOutOfTime;
         }
 
         /** Ends this flight at the CRM's {@code timeout}, unless it has ended already (the file CRM answers at once). */
@@ -186,7 +202,13 @@ final class ResilientConnector implements CrmConnector {
             ScheduledFuture<?> timer = deadline;
             if (timer != null) timer.cancel(false);
             abort.fire(); // nothing is under way when the CRM answered; otherwise its exchange closes now
-            if (sentAt >= 0) record(sentAt, failure);
+            if (sentAt >= 0) {
+                if (abandoned && !ranOutOfTime()) {
+                    breaker.releasePermission(); // every caller hung up: nothing is known about the CRM
+                } else {
+                    record(sentAt, failure);
+                }
+            }
             if (failure == null) answer.complete(result);
             else answer.completeExceptionally(failure);
         }

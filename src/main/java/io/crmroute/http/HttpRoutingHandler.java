@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
 final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpRoutingHandler.class);
+
+    /** Our own bug answered 500: the stack trace once, then a count, however often a client repeats the request. */
+
+    private static final RepeatedWarning HANDLER_FAILED = RepeatedWarning.every(java.time.Duration.ofSeconds(10), LOG);
     /** Requests read ahead of their answers; no client that waits for its answers sends more. */
     static final int MAX_PIPELINED = 64;
 
@@ -136,7 +140,7 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
         try {
             return routing.route(request);
         } catch (RuntimeException failure) {
-            LOG.warn("{} {} failed", LogText.safe(request.method()), LogText.safe(request.path()), failure);
+            HANDLER_FAILED.warn("{} {} failed", LogText.safe(request.method()), LogText.safe(request.path()), failure);
             return HttpResponse.error(500, "internal error").completed();
         }
     }
@@ -190,7 +194,7 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
             if (response != null) return response;
             LOG.warn("routing completed with no response");
         } catch (RuntimeException failure) {
-            LOG.warn("routing failed", failure);
+            HANDLER_FAILED.warn("routing failed", failure);
         }
         return HttpResponse.error(500, "internal error");
     }

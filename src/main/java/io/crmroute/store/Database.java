@@ -143,7 +143,7 @@ public final class Database implements AutoCloseable {
 
     void markDown(Throwable failure) {
         String reason = describe(failure);
-        if (up || lastError == null) log.warn("database {} is down: {}", settings.url(), reason);
+        if (up || lastError == null) log.warn("database {} is down: {}", settings.shownUrl(), reason);
         up = false;
         lastError = reason;
     }
@@ -215,7 +215,7 @@ public final class Database implements AutoCloseable {
     private static HikariConfig poolConfig(DatabaseSettings settings, Options options) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("crmroute-db");
-        config.setJdbcUrl(settings.shownUrl());
+        config.setJdbcUrl(settings.url()); // the real one: the shown one has secret-looking parameters masked
         config.setUsername(settings.user());
         config.setPassword(settings.password());
         config.setMaximumPoolSize(options.poolSize());

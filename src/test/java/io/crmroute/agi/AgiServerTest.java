@@ -76,10 +76,12 @@ class AgiServerTest {
     @Test
     void collectsDigitsThenSetsAVariable() throws Exception {
         CompletableFuture<AgiSession> seen = new CompletableFuture<>();
+        CompletableFuture<Boolean> hungUpDuringTheCall = new CompletableFuture<>();
         start(session -> {
             seen.complete(session);
             return session.send(new GetDataCommand("enter-account", 5000, 8))
-                    .thenCompose(digits -> session.send(new SetVariableCommand("CRMROUTE_DIGITS", digits.result())));
+                    .thenCompose(digits -> session.send(new SetVariableCommand("CRMROUTE_DIGITS", digits.result())))
+                    .whenComplete((done, failure) -> hungUpDuringTheCall.complete(session.hangup().isDone()));
         });
 
         Call call = FakeAsterisk.call(server.port(), Map.of("callerid", "unknown"), Responder.asterisk().withDigits("0042"));
@@ -91,7 +93,7 @@ class AgiServerTest {
         assertEquals("vip", session.environment().script());
         assertEquals("unknown", session.environment().callerId());
         assertEquals("127.0.0.1", session.remoteAddress().getAddress().getHostAddress());
-        assertFalse(session.hangup().isDone(), "nobody hung up");
+        assertFalse(hungUpDuringTheCall.get(5, TimeUnit.SECONDS), "nobody hung up");
         Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsInFlight() == 0);
         assertEquals(1, server.stats().sessionsTotal());
     }
@@ -230,6 +232,24 @@ class AgiServerTest {
         Throwable failure = pending.get(5, TimeUnit.SECONDS);
         assertInstanceOf(AgiSessionClosedException.class, failure);
         assertEquals("SET VARIABLE: no reply within 200 ms", failure.getMessage());
+    }
+
+    @Test
+    void aConnectionClosedWithoutHangupLetsTheCallGoToo() throws Exception {
+        // Asterisk restarted, or AGISIGHUP=no: no HANGUP line, but nobody is left to wait for.
+        CompletableFuture<Void> callerGone = new CompletableFuture<>();
+        CompletableFuture<Void> neverAnswered = new CompletableFuture<>();
+        start(session -> {
+            session.hangup().thenRun(() -> callerGone.complete(null));
+            return neverAnswered; // stands for a CRM that has not answered yet
+        });
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(FakeAsterisk.environmentBlock(server.port(), Map.of()).getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Await.until("the server to count the session", WAIT, () -> server.stats().sessionsInFlight() == 1);
+        }
+        callerGone.get(5, TimeUnit.SECONDS);
+        assertFalse(neverAnswered.isDone(), "the call learned it before its CRM answered");
     }
 
     @Test

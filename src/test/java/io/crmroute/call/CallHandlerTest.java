@@ -1,6 +1,8 @@
 package io.crmroute.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +96,7 @@ class CallHandlerTest {
     }
 
     @Test
-    void aCrmThatNeverAnswersCostsTheCallerExactlyTheBudgetAndItsLookupIsCancelled() throws Exception {
+    void aCrmThatNeverAnswersCostsTheCallerExactlyTheBudgetAndItsLookupIsLeftOutOfTime() throws Exception {
         ManualTime time = new ManualTime();
         Route route = withTimeout(Routes.vip(1), Duration.ofMillis(200));
         CompletableFuture<LookupResult> lookup = new CompletableFuture<>();
@@ -113,7 +117,9 @@ class CallHandlerTest {
         assertEquals("900", report.variables().get("CRMROUTE_DEST"));
         assertEquals(Optional.of(Duration.ofMillis(200)), report.crmTime(), "the wait ends at exactly the budget");
         assertEquals(Duration.ofMillis(200), report.totalTime());
-        assertTrue(lookup.isCancelled(), "the caller left: its lookup future is cancelled");
+        assertFalse(lookup.isCancelled(), "out of budget is not a hang-up");
+        ExecutionException left = assertThrows(ExecutionException.class, lookup::get);
+        assertInstanceOf(TimeoutException.class, left.getCause(), "the caller left out of budget: the CRM's breaker may count it");
         assertEquals(0, time.pendingTasks(), "no timer left behind");
     }
 
@@ -153,7 +159,7 @@ class CallHandlerTest {
         assertEquals(Map.of("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup"), simulated.variablesSet());
         assertEquals(CallStatus.HANGUP, report.decision().status());
         assertEquals(Optional.of(Duration.ofMillis(40)), report.crmTime(), "the wait ended with the hang-up");
-        assertTrue(lookup.isCancelled(), "the caller left: its lookup future is cancelled");
+        assertTrue(lookup.isCancelled(), "the caller hung up: its lookup future is cancelled, which says nothing about the CRM");
         assertEquals(List.of(report), reports, "the listeners (log, metrics, audit) hear of the hang-up");
         assertEquals(0, time.pendingTasks());
     }

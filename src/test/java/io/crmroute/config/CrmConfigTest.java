@@ -149,6 +149,22 @@ class CrmConfigTest {
     }
 
     @Test
+    void headersAndRatesACallCouldNotUseAreCaughtAtLoad() {
+        String yaml = String.join("\n",
+                "crms:",
+                "  billing:",
+                "    type: http",
+                "    url: https://billing.example.com/crm",
+                "    rate-limit: 3e18",                        // 5: beyond what a limiter can express
+                "    headers: { Host: crm.internal, X-Api-Key: k }",   // 6: the client sets Host itself
+                "");
+        assertEquals(List.of(
+                "crms.billing.rate-limit (line 5): \"3.0E18\": at most 1000000 requests per second",
+                "crms.billing.headers.Host (line 6): a header the HTTP client sets itself or refuses; leave it out"),
+                problems(yaml));
+    }
+
+    @Test
     void fileCrmPathIsResolvedBesideTheConfigAndChecked() throws IOException {
         Files.writeString(dir.resolve("people.json"), "{\"people\": [{\"phone\": \"+441234\", \"vip\": true, \"n\": 3}]}");
         CrmSpec people = load("crms:\n  people:\n    type: file\n    path: people.json\n", Map.of()).crms().get("people");

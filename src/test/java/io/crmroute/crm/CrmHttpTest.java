@@ -147,5 +147,8 @@ class CrmHttpTest {
         assertFalse(CrmHttp.withinDomain(URI.create("https://bullhornstaffing.com/"), URI.create("https://evil.com/")));
         assertFalse(CrmHttp.withinDomain(URI.create("https://a.example.com/"), URI.create("https://user:pw@b.example.com/")));
         assertFalse(CrmHttp.withinDomain(URI.create("https://10.0.0.1/"), URI.create("https://1.0.0.1/")));
+        assertFalse(CrmHttp.withinDomain(URI.create("https://example.co.uk/"), URI.create("https://evil.co.uk/")),
+                "co.uk is a public suffix, not a parent domain");
+        assertTrue(CrmHttp.withinDomain(URI.create("https://rest.example.co.uk/"), URI.create("https://rest-west.example.co.uk/")));
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +35,9 @@ class ResilientConnectorTest {
     private final CrmContext context = new CrmContext(HttpClient.newHttpClient(), time.clock(), time.scheduler(), time.ticker());
 
     /** A connector that counts its calls, keeps the requests it was sent and answers with {@code answer}. */
+    /** What the Call hands back when its budget ends before the CRM answered. */
+    private static final TimeoutException BUDGET_ENDED = new TimeoutException("caller's budget ended");
+
     private static final class CountingCrm implements CrmConnector {
         final AtomicInteger calls = new AtomicInteger();
         final List<LookupRequest> sent = new CopyOnWriteArrayList<>();
@@ -219,7 +223,7 @@ class ResilientConnectorTest {
         time.advance(Duration.ofMillis(60));
         CompletableFuture<LookupResult> b = crm.lookup(request("contacts", "phone", "+15551234567").withBudget(Duration.ofSeconds(2)));
         time.advance(Duration.ofMillis(40));
-        assertTrue(a.cancel(false), "caller A's budget ends: the Call cancels A's own future");
+        assertTrue(a.completeExceptionally(BUDGET_ENDED), "caller A's budget ends: the Call ends A's own future");
         assertFalse(b.isDone(), "B still waits");
         assertFalse(fake.sent.get(0).abort().isFired(), "the shared request is not cancelled while B waits");
         assertFalse(crmAnswer.isCancelled());
@@ -227,7 +231,7 @@ class ResilientConnectorTest {
         time.advance(Duration.ofMillis(400));
         crmAnswer.complete(GOLD);
         assertEquals(GOLD, await(b));
-        assertTrue(a.isCancelled());
+        assertTrue(a.isCompletedExceptionally());
         assertEquals(1, fake.calls.get(), "one request sent for both callers");
     }
 
@@ -239,9 +243,9 @@ class ResilientConnectorTest {
         CompletableFuture<LookupResult> b = crm.lookup(request("contacts", "phone", "+15551234567"));
         LookupAbort shared = fake.sent.get(0).abort();
 
-        a.cancel(false);
+        a.completeExceptionally(BUDGET_ENDED);
         assertFalse(shared.isFired());
-        b.cancel(false);
+        b.completeExceptionally(BUDGET_ENDED);
         assertTrue(shared.isFired(), "the last caller left: the request is aborted");
         assertEquals(0, time.pendingTasks(), "its CRM timeout is no longer timed");
         assertTrue(crm.health().lastError().orElseThrow().endsWith("every caller left before the answer"), crm.health().lastError().toString());
@@ -250,6 +254,19 @@ class ResilientConnectorTest {
         assertEquals(2, fake.calls.get(), "a later caller does not join the abandoned request");
         assertFalse(fake.sent.get(1).abort().isFired());
         assertFalse(c.isDone());
+    }
+
+    @Test
+    void callersWhoHangUpSayNothingAboutTheCrmButCallersOutOfBudgetDo() {
+        CountingCrm slow = new CountingCrm(request -> new CompletableFuture<>());
+        CrmConnector crm = new ResilientConnector(slow, spec(), context);
+        for (int i = 0; i < 20; i++) crm.lookup(request("contacts", "phone", "+1555000" + i)).cancel(false);
+        assertEquals(20, slow.calls.get());
+        assertEquals("CLOSED", crm.health().breaker(), "twenty callers hung up while the CRM worked: the CRM is not to blame");
+        assertEquals(Optional.empty(), crm.health().lastError());
+
+        for (int i = 0; i < 20; i++) crm.lookup(request("contacts", "phone", "+1666000" + i)).completeExceptionally(BUDGET_ENDED);
+        assertEquals("OPEN", crm.health().breaker(), "twenty callers ran out of budget: the CRM is too slow");
     }
 
     @Test
