@@ -82,9 +82,9 @@ export async function open(query) {
     if (before) next.set('before', before); else next.delete('before');
     return el('a', {href: `#/decisions?${next}`, text});
   };
-  pager.replaceChildren(
+  pager.replaceChildren(...[
     filters.before ? link('Newest', '') : null,
-    more ? link('Older', rows[rows.length - 1].time) : null);
+    more ? link('Older', rows[rows.length - 1].time) : null].filter(Boolean));
 }
 
 function line(row, details) {

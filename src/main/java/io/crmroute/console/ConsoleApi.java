@@ -46,7 +46,7 @@ public final class ConsoleApi implements HttpService {
 
     private CompletableFuture<HttpResponse> crms(HttpRequest request) {
         ArrayNode list = JSON.createArrayNode();
-        new TreeMap<>(crms).forEach((name, spec) -> list.addObject().put("name", name).put("type", spec.type().toString()));
+        new TreeMap<>(crms).forEach((name, spec) -> list.addObject().put("name", name).put("type", spec.type().id()));
         return HttpResponse.json(200, list).completed();
     }
 
