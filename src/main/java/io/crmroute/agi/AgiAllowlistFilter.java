@@ -1,5 +1,6 @@
 package io.crmroute.agi;
 
+import io.crmroute.logging.RepeatedWarning;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,35 +10,37 @@ import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.handler.ipfilter.RuleBasedIpFilter;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Lets in the listed source subnets, closes every other connection at once and counts it. */
+/** Lets in the listed source ranges, closes every other connection at once and counts it. */
 @Sharable
 final class AgiAllowlistFilter extends RuleBasedIpFilter {
 
     private static final Logger log = LoggerFactory.getLogger(AgiAllowlistFilter.class);
 
     private final AgiServerStats stats;
+    // Anyone who can reach the port can make this line: one per interval, with a count.
+    private final RepeatedWarning rejected = RepeatedWarning.every(Duration.ofSeconds(10), log);
 
-    AgiAllowlistFilter(List<String> allow, AgiServerStats stats) {
-        super(allow.isEmpty(), rules(allow));
+    AgiAllowlistFilter(List<Cidr> allow, AgiServerStats stats) {
+        super(false, rules(allow));
         this.stats = stats;
     }
 
-    private static IpFilterRule[] rules(List<String> allow) {
+    private static IpFilterRule[] rules(List<Cidr> allow) {
         return allow.stream()
-                .map(AgiServerOptions::parseCidr)
-                .map(cidr -> new IpSubnetFilterRule(
-                        NetUtil.createInetAddressFromIpAddressString(cidr.address()), cidr.prefix(), IpFilterRuleType.ACCEPT))
+                .map(range -> new IpSubnetFilterRule(
+                        NetUtil.createInetAddressFromIpAddressString(range.address()), range.prefix(), IpFilterRuleType.ACCEPT))
                 .toArray(IpFilterRule[]::new);
     }
 
     @Override
     protected ChannelFuture channelRejected(ChannelHandlerContext ctx, InetSocketAddress remoteAddress) {
         stats.connectionRejected();
-        log.warn("AGI connection from {} rejected: not in the allowlist", remoteAddress);
+        rejected.warn("AGI connection from {} rejected: not in server.agi.allow", remoteAddress.getAddress().getHostAddress());
         return null;
     }
 }

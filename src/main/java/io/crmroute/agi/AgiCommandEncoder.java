@@ -1,6 +1,6 @@
 package io.crmroute.agi;
 
-import static io.crmroute.agi.AgiConstants.MAX_LINE_LENGTH;
+import static io.crmroute.agi.AgiConstants.MAX_COMMAND_LENGTH;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -11,7 +11,8 @@ import org.asteriskjava.fastagi.command.AgiCommand;
 
 /**
  * Writes one asterisk-java command as one line. A line Asterisk would split or truncate (a
- * {@code \r} or {@code \n} inside, more than {@value AgiConstants#MAX_LINE_LENGTH} bytes) fails the
+ * {@code \r} or {@code \n} inside, more than {@value AgiConstants#MAX_COMMAND_LENGTH} bytes before
+ * the newline) fails the
  * write and nothing is sent: half a command would be read by Asterisk as two.
  */
 @Sharable
@@ -31,8 +32,8 @@ final class AgiCommandEncoder extends MessageToByteEncoder<AgiCommand> {
             throw new IllegalArgumentException("command line contains a line break: " + AgiConstants.sanitise(line));
         }
         int length = ByteBufUtil.utf8Bytes(line);
-        if (length > MAX_LINE_LENGTH) {
-            throw new IllegalArgumentException("command length: " + length + " (expected: <= " + MAX_LINE_LENGTH + ")");
+        if (length > MAX_COMMAND_LENGTH) {
+            throw new IllegalArgumentException("command length: " + length + " (expected: <= " + MAX_COMMAND_LENGTH + ")");
         }
         out.ensureWritable(length + 1);
         ByteBufUtil.writeUtf8(out, line);

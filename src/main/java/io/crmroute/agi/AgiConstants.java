@@ -3,8 +3,14 @@ package io.crmroute.agi;
 /** Bounds of the wire format, shared by the decoder, the encoder and the tests. */
 final class AgiConstants {
 
-    /** Asterisk reads commands into an 8192-byte buffer; replies are held to the same bound. */
+    /** The longest reply line read from Asterisk (its own command buffer is 8192 bytes; replies are held to that). */
     static final int MAX_LINE_LENGTH = 8192;
+
+    /**
+     * The longest command line sent, in bytes without its newline: Asterisk reads a command with an
+     * 8192-byte {@code fgets}, so at most 8191 bytes including the newline; a longer line becomes two commands.
+     */
+    static final int MAX_COMMAND_LENGTH = 8190;
 
     /** About 22 standard variables plus at most 128 {@code agi_arg_N}: 256 leaves room and no more. */
     static final int MAX_ENVIRONMENT_LINES = 256;

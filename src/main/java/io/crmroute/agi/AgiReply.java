@@ -18,13 +18,4 @@ public record AgiReply(AgiStatus status, String result, Optional<String> data, M
         attributes = Map.copyOf(attributes);
         usage = List.copyOf(usage);
     }
-
-    /** The result as a number, or {@code fallback} when it is not one (empty digits, for instance). */
-    public int resultCode(int fallback) {
-        try {
-            return Integer.parseInt(result);
-        } catch (NumberFormatException notANumber) {
-            return fallback;
-        }
-    }
 }

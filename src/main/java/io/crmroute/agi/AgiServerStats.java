@@ -27,7 +27,7 @@ public final class AgiServerStats {
         return sessionsTotal.sum();
     }
 
-    /** Connections closed at once because their source address is not allowed. */
+    /** Connections closed at once: source address not allowed, or past a connection cap. */
     public long connectionsRejected() {
         return connectionsRejected.sum();
     }

@@ -1,14 +1,17 @@
 package io.crmroute.agi;
 
+import io.crmroute.logging.LogText;
+import io.crmroute.logging.RepeatedWarning;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +22,20 @@ import org.slf4j.LoggerFactory;
  */
 final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
 
-    private boolean failed;
     private static final Logger log = LoggerFactory.getLogger(AgiSessionHandler.class);
+
+    /** Any peer that can connect can trigger these at will: one line per interval each, with a count. */
+    private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
+    private static final RepeatedWarning PROTOCOL_ERRORS = RepeatedWarning.every(WARNING_INTERVAL, log);
+    private static final RepeatedWarning DEADLINES = RepeatedWarning.every(WARNING_INTERVAL, log);
+    private static final RepeatedWarning FAILURES = RepeatedWarning.every(WARNING_INTERVAL, log);
 
     private final AgiCallHandler callHandler;
     private final AgiServerOptions options;
     private final AgiServerStats stats;
     private final ChannelGroup sessions;
     private boolean counted;
+    private boolean failed;
     private ChannelAgiSession session;
     private ScheduledFuture<?> environmentDeadline;
     private ScheduledFuture<?> sessionDeadline;
@@ -63,12 +72,14 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
     }
 
     private void startCall(ChannelHandlerContext ctx, AgiEnvironment environment) {
-        session = new ChannelAgiSession(ctx.channel(), environment);
+        session = new ChannelAgiSession(ctx.channel(), environment, options.replyTimeout(), DEADLINES);
         CompletableFuture<?> call;
         try {
             call = callHandler.handle(session);
         } catch (RuntimeException e) {
-            log.warn("AGI call handler failed for {} ({})", ctx.channel().remoteAddress(), environment.uniqueId(), e);
+            FAILURES.warn("AGI call handler failed for {} ({}): {}", ctx.channel().remoteAddress(), LogText.safe(environment.uniqueId()),
+                    LogText.safe(e));
+            log.debug("AGI call handler failure", e);
             ctx.close();
             return;
         }
@@ -77,7 +88,7 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
             return;
         }
         call.whenComplete((done, failure) -> {
-            if (failure != null) log.debug("AGI call {} ended with {}", environment.uniqueId(), failure.toString());
+            if (failure != null) log.debug("AGI call {} ended with {}", LogText.safe(environment.uniqueId()), LogText.safe(failure));
             // An empty write queues behind every command written before it: close once they are out.
             ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         });
@@ -102,12 +113,12 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
         failed = true;
         if (cause instanceof AgiProtocolException) {
             stats.protocolError();
-            log.warn("AGI protocol error from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
-        } else if (cause instanceof java.io.IOException) {
+            PROTOCOL_ERRORS.warn("AGI protocol error from {}: {}", ctx.channel().remoteAddress(), LogText.safe(cause.getMessage()));
+        } else if (cause instanceof IOException) {
             // A peer resetting its connection is routine (port checks, Asterisk giving up): not worth a warning.
-            log.debug("AGI connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.debug("AGI connection from {} failed: {}", ctx.channel().remoteAddress(), LogText.safe(cause));
         } else {
-            log.warn("AGI connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            FAILURES.warn("AGI connection from {} failed: {}", ctx.channel().remoteAddress(), LogText.safe(cause));
         }
         if (session != null) session.onClosed(cause instanceof AgiProtocolException ? "protocol error" : "connection failed");
         ctx.close();
@@ -115,7 +126,7 @@ final class AgiSessionHandler extends SimpleChannelInboundHandler<AgiMessage> {
 
     private ScheduledFuture<?> closeAfter(ChannelHandlerContext ctx, Duration timeout, String reason) {
         return ctx.executor().schedule(() -> {
-            log.warn("AGI connection from {} closed: {} {}", ctx.channel().remoteAddress(), reason, timeout);
+            DEADLINES.warn("AGI connection from {} closed: {} {}", ctx.channel().remoteAddress(), reason, timeout);
             if (session != null) session.onClosed("closed: " + reason + " " + timeout);
             ctx.close();
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,11 +1,15 @@
 package io.crmroute.agi;
 
+import io.crmroute.logging.RepeatedWarning;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.EncoderException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.asteriskjava.fastagi.command.AgiCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link AgiSession} of one channel. Its state is touched on the channel's event loop only:
  * {@link #send} hops there, and the handler calls {@link #onReply}, {@link #onHangup} and
- * {@link #onClosed} from there. The one place where statuses become outcomes is {@link #onReply}.
+ * {@link #onClosed} from there. The one place where statuses become outcomes is {@link #onReply}. Each
+ * command's reply has a deadline ({@link ReplyDeadline}); past it the connection is closed.
  */
 final class ChannelAgiSession implements AgiSession {
 
@@ -22,9 +27,12 @@ final class ChannelAgiSession implements AgiSession {
     private final Channel channel;
     private final AgiEnvironment environment;
     private final InetSocketAddress remoteAddress;
-    private volatile boolean hungUp;
+    private final Duration replyTimeout;
+    private final RepeatedWarning lateReplies;
+    private final CompletableFuture<Void> hangup = new CompletableFuture<>();
     private String closedReason;
     private InFlight inFlight;
+    private ScheduledFuture<?> replyDeadline;
 
     /** The command itself, not its verb: the verb is only for failures, so it is built only then. */
     private record InFlight(AgiCommand command, CompletableFuture<AgiReply> reply) {
@@ -33,10 +41,16 @@ final class ChannelAgiSession implements AgiSession {
         }
     }
 
-    ChannelAgiSession(Channel channel, AgiEnvironment environment) {
+    /**
+     * @param replyTimeout see {@link ReplyDeadline}
+     * @param lateReplies  where a reply deadline passing is told, shared by every connection
+     */
+    ChannelAgiSession(Channel channel, AgiEnvironment environment, Duration replyTimeout, RepeatedWarning lateReplies) {
         this.channel = channel;
         this.environment = environment;
         this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
+        this.replyTimeout = replyTimeout;
+        this.lateReplies = lateReplies;
     }
 
     @Override
@@ -50,8 +64,8 @@ final class ChannelAgiSession implements AgiSession {
     }
 
     @Override
-    public boolean hungUp() {
-        return hungUp;
+    public CompletableFuture<Void> hangup() {
+        return hangup.copy();
     }
 
     @Override
@@ -87,9 +101,11 @@ final class ChannelAgiSession implements AgiSession {
         }
         InFlight sent = new InFlight(command, reply);
         inFlight = sent;
+        ReplyDeadline.of(command, replyTimeout).ifPresent(limit -> replyDeadline = channel.eventLoop()
+                .schedule(() -> replyOverdue(sent, limit), limit.toNanos(), TimeUnit.NANOSECONDS));
         channel.writeAndFlush(command).addListener(write -> {
             if (write.isSuccess()) return;
-            if (inFlight == sent) inFlight = null;
+            if (inFlight == sent) answered();
             Throwable cause = write.cause();
             reply.completeExceptionally(cause instanceof EncoderException && cause.getCause() != null ? cause.getCause() : cause);
         });
@@ -97,29 +113,55 @@ final class ChannelAgiSession implements AgiSession {
 
     /** A 200 completes the command in flight; 510, 511 and 520 fail it with the reply. */
     void onReply(AgiReply reply) {
-        InFlight answered = inFlight;
-        if (answered == null) {
+        InFlight waiting = inFlight;
+        if (waiting == null) {
             log.debug("AGI reply {} from {} with no command in flight, ignored", reply.status(), remoteAddress);
             return;
         }
-        inFlight = null;
+        answered();
         if (reply.status() == AgiStatus.SUCCESS) {
-            answered.reply().complete(reply);
+            waiting.reply().complete(reply);
         } else {
-            answered.reply().completeExceptionally(new AgiCommandException(answered.verb(), reply));
+            waiting.reply().completeExceptionally(new AgiCommandException(waiting.verb(), reply));
         }
     }
 
-    /** The caller hung up; a reply may still be on its way, so the command in flight keeps waiting. */
+    /**
+     * The caller hung up. A reply may still be on its way: Asterisk answers the command in flight at once on a
+     * dead channel (GET DATA with -1, others with 511), so that command keeps waiting, but no longer than a plain
+     * reply would. Those waiting for the hangup are told now.
+     */
     void onHangup() {
-        hungUp = true;
+        InFlight waiting = inFlight;
+        if (waiting != null && replyDeadline != null && replyDeadline.getDelay(TimeUnit.NANOSECONDS) > replyTimeout.toNanos()) {
+            replyDeadline.cancel(false);
+            replyDeadline = channel.eventLoop().schedule(() -> replyOverdue(waiting, replyTimeout), replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        hangup.complete(null);
     }
 
     void onClosed(String reason) {
         if (closedReason == null) closedReason = reason;
         InFlight failed = inFlight;
-        inFlight = null;
+        answered();
         if (failed != null) failed.reply().completeExceptionally(new AgiSessionClosedException(failed.verb() + ": " + reason));
+    }
+
+    /** No command in flight any more: its deadline goes with it. */
+    private void answered() {
+        inFlight = null;
+        if (replyDeadline != null) {
+            replyDeadline.cancel(false);
+            replyDeadline = null;
+        }
+    }
+
+    /** Counted from the write, never reset by bytes trickling in: a peer that never finishes its reply loses the call. */
+    private void replyOverdue(InFlight waiting, Duration limit) {
+        if (inFlight != waiting) return;
+        lateReplies.warn("AGI connection from {} closed: no reply to {} within {} ms", remoteAddress, waiting.verb(), limit.toMillis());
+        onClosed("no reply within " + limit.toMillis() + " ms");
+        channel.close();
     }
 
     /** {@code SET VARIABLE} of {@code SET VARIABLE "X" "v"}: names the command without its arguments (caller data). */

@@ -9,6 +9,7 @@ import io.crmroute.call.DecisionListener;
 import io.crmroute.call.DecisionLogger;
 import io.crmroute.config.ConfigProblem;
 import io.crmroute.config.CrmrouteConfig;
+import io.crmroute.config.Durations;
 import io.crmroute.config.ServerSettings;
 import io.crmroute.crm.CrmConnector;
 import io.crmroute.crm.CrmConnectors;
@@ -19,6 +20,7 @@ import io.crmroute.http.HealthIndicator;
 import io.crmroute.http.HealthService;
 import io.crmroute.http.HttpRouting;
 import io.crmroute.http.HttpServer;
+import io.crmroute.http.HttpServerOptions;
 import io.crmroute.http.HttpService;
 import io.crmroute.http.Metrics;
 import io.crmroute.http.MetricsService;
@@ -29,31 +31,43 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running server: CRM connectors, the call handler, the FastAGI listener and the HTTP port,
- * built from one config and closed in reverse order.
+ * built from one config and closed in reverse order. {@link #close()} is the graceful stop: the FastAGI
+ * port closes at once (Asterisk's next call is refused and takes the dialplan's fallback), calls in
+ * progress get {@code server.drain-timeout} to finish, then the HTTP port closes and the audit buffer
+ * is written while the database is still open. One line is logged as the drain starts and one with the
+ * counts when it is done.
  */
 public final class CrmrouteServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CrmrouteServer.class);
 
     private final List<AutoCloseable> resources;
+    private final Optional<Storage> storage;
     private final AgiServer agi;
     private final HttpServer http;
+    private final Duration drainTimeout;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Optional<URI> signInLink = Optional.empty();
 
-    private CrmrouteServer(List<AutoCloseable> resources, AgiServer agi, HttpServer http) {
+    private CrmrouteServer(List<AutoCloseable> resources, Optional<Storage> storage, AgiServer agi, HttpServer http,
+                           Duration drainTimeout) {
         this.resources = resources;
+        this.storage = storage;
         this.agi = agi;
         this.http = http;
+        this.drainTimeout = drainTimeout;
     }
 
     /** Serves calls on {@code config}'s routes. */
@@ -86,7 +100,7 @@ public final class CrmrouteServer implements AutoCloseable {
             checks.add(store.health());
             store.bindMetrics(registry);
         });
-        CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources);
+        CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources, storage);
         server.signInLink = console.announce(config.server().httpHost(), server.httpPort());
         return server;
     }
@@ -103,14 +117,15 @@ public final class CrmrouteServer implements AutoCloseable {
         CallHandler calls = CallHandler.refusingAll(reason, listener, Clock.systemUTC());
         HealthIndicator broken = HealthIndicator.of("config", true, () -> HealthIndicator.Status.down(Map.of(
                 "file", file.toString(), "problems", problems.stream().map(ConfigProblem::toString).toList())));
-        return start(server, calls, registry, List.of(broken), List.of(), List.of());
+        return start(server, calls, registry, List.of(broken), List.of(), List.of(), Optional.empty());
     }
 
     private static CrmrouteServer start(ServerSettings server, AgiCallHandler calls, PrometheusMeterRegistry registry,
-                                        List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources) {
+                                        List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources,
+                                        Optional<Storage> storage) {
         AgiServer agi;
         try {
-            agi = AgiServer.start(AgiServerOptions.defaults(server.agiHost(), server.agiPort(), server.agiAllow()), calls);
+            agi = AgiServer.start(agiOptions(server), calls);
         } catch (RuntimeException failed) {
             closeAll(resources);
             throw failed;
@@ -126,14 +141,22 @@ public final class CrmrouteServer implements AutoCloseable {
         allServices.addAll(services);
         HttpServer http;
         try {
-            http = HttpServer.start(server.httpHost(), server.httpPort(), routing(allServices));
+            http = HttpServer.start(server.httpHost(), server.httpPort(), routing(allServices), HttpServerOptions.defaults().withLimits(
+                    server.httpLimits().maxConnections(), server.httpLimits().maxConnectionsPerSource(), server.httpLimits().requestHeadTimeout()));
         } catch (RuntimeException failed) {
             agi.close();
             closeAll(resources);
             throw failed;
         }
         log.info("crmroute serving FastAGI on {}:{} and HTTP on {}:{}", server.agiHost(), agi.port(), server.httpHost(), http.port());
-        return new CrmrouteServer(resources, agi, http);
+        return new CrmrouteServer(resources, storage, agi, http, server.drainTimeout());
+    }
+
+    static AgiServerOptions agiOptions(ServerSettings server) {
+        return AgiServerOptions.defaults(server.agiHost(), server.agiPort(), server.agiAllow())
+                .withBacklog(server.agiBacklog())
+                .withConnectionLimits(server.agiMaxConnectionsPerSource(), server.agiMaxConnections())
+                .withReplyTimeout(server.agiReplyTimeout());
     }
 
     /** The HTTP endpoints, built the same way here and in tests. */
@@ -148,7 +171,7 @@ public final class CrmrouteServer implements AutoCloseable {
         FunctionCounter.builder("crmroute.agi.sessions", agi.stats(), stats -> stats.sessionsTotal())
                 .description("FastAGI connections accepted").register(registry);
         FunctionCounter.builder("crmroute.agi.connections.rejected", agi.stats(), stats -> stats.connectionsRejected())
-                .description("Connections refused by the source allowlist").register(registry);
+                .description("Connections closed at once: source not in the allowlist, or past a connection cap").register(registry);
         FunctionCounter.builder("crmroute.agi.protocol.errors", agi.stats(), stats -> stats.protocolErrors())
                 .description("Sessions ended by a protocol error").register(registry);
     }
@@ -171,12 +194,26 @@ public final class CrmrouteServer implements AutoCloseable {
         return agi.stats().sessionsInFlight();
     }
 
-    /** Stops taking calls, lets those in progress finish briefly, then frees the CRMs. */
+    /**
+     * Stops taking calls at once, lets those in progress finish within {@code server.drain-timeout}, closes
+     * HTTP, writes the audit buffer, then frees the CRMs. Only the first call does anything.
+     */
     @Override
     public void close() {
-        agi.close();
+        if (!closed.compareAndSet(false, true)) return;
+        int inProgress = agi.stopAccepting();
+        log.info("crmroute stopping: FastAGI port closed, {} calls in progress get up to {} to finish",
+                inProgress, Durations.format(drainTimeout));
+        AgiServer.Drained drained = agi.close(drainTimeout);
         http.close();
         closeAll(resources);
+        log.info("crmroute stopped: {} calls finished, {} calls cut; audit: {}", drained.finished(), drained.cut(),
+                storage.map(CrmrouteServer::audited).orElse("no database"));
+    }
+
+    private static String audited(Storage storage) {
+        var counts = storage.auditCounters();
+        return counts.written() + " rows written, " + (counts.pending() + counts.dropped()) + " not written";
     }
 
     private static void closeAll(List<AutoCloseable> resources) {

@@ -80,13 +80,19 @@ final class Storage implements AutoCloseable {
         return HealthIndicator.of("database", false, () -> {
             Database.State state = database.state();
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("url", database.settings().url());
+            // Anyone may read /health: where the database is, never how to log in to it.
+            details.put("location", database.settings().location());
             details.put("lastError", state.lastError().orElse(null));
             details.put("auditPending", audit.counters().pending());
             details.put("auditDropped", audit.counters().dropped());
             details.put("routes", routes.routes().size());
             return new HealthIndicator.Status(state.up(), details);
         });
+    }
+
+    /** The audit's counts: after {@link #close()}, {@code pending} is what could not be written. */
+    DecisionLog.Counters auditCounters() {
+        return audit.counters();
     }
 
     void bindMetrics(MeterRegistry registry) {

@@ -18,14 +18,23 @@ import io.crmroute.route.Router;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.asteriskjava.fastagi.command.GetDataCommand;
 import org.asteriskjava.fastagi.command.GetVariableCommand;
 
 /**
  * One call on one route, step by step: digits, match value, lookup, decision. Its fields are written
  * by one step and read by the next, never concurrently: the steps are a chain of futures.
+ *
+ * <p>The call owns its deadline: the route's budget for the CRM runs on the session's scheduler, and
+ * when it ends the lookup outcome is FAILED and the lookup future is cancelled (a lookup shared with
+ * other callers goes on for them). When the caller hangs up, a CRM wait ends at once as HANGUP and the
+ * lookup is cancelled the same way; an AGI command in flight is answered by Asterisk at once on a dead
+ * channel, and its reply, within its own deadline, is followed by HANGUP too.
  */
 final class Call {
 
@@ -34,24 +43,29 @@ final class Call {
     private final CrmConnector crm;
     private final Optional<PhoneMatching> crmPhone;
     private final Consumer<String> trace;
+    private final LongSupplier nanoTime;
+    private final CompletableFuture<Void> hangup;
 
     private String digits = "";
     private Optional<LookupOutcome> outcome = Optional.empty();
     private Optional<Duration> crmTime = Optional.empty();
 
-    Call(AgiSession session, Route route, CrmConnector crm, Optional<PhoneMatching> crmPhone, Consumer<String> trace) {
+    Call(AgiSession session, Route route, CrmConnector crm, Optional<PhoneMatching> crmPhone, Consumer<String> trace,
+         LongSupplier nanoTime) {
         this.session = session;
         this.route = route;
         this.crm = crm;
         this.crmPhone = crmPhone;
         this.trace = trace;
+        this.nanoTime = nanoTime;
+        this.hangup = session.hangup();
     }
 
     CompletableFuture<Decision> run() {
         return collectDigits()
                 .thenCompose(collected -> {
                     digits = collected;
-                    return lookup();
+                    return unlessHungUp(this::lookup);
                 })
                 .thenApply(result -> {
                     outcome = Optional.of(result);
@@ -100,7 +114,12 @@ final class Call {
         }
         String variable = ((MatchSource.ChannelVariable) from).name();
         return session.send(new GetVariableCommand(variable))
-                .thenCompose(reply -> ask(variableValue(reply), phone));
+                .thenCompose(reply -> unlessHungUp(() -> ask(variableValue(reply), phone)));
+    }
+
+    /** The next step, or HANGUP when Asterisk has said so: checked after each reply, it may have come while the command ran. */
+    private CompletableFuture<LookupOutcome> unlessHungUp(Supplier<CompletableFuture<LookupOutcome>> next) {
+        return hangup.isDone() ? CompletableFuture.completedFuture(new LookupOutcome.HungUp()) : next.get();
     }
 
     private static String variableValue(AgiReply reply) {
@@ -115,23 +134,36 @@ final class Call {
         }
         LookupRequest request = new LookupRequest(route.object(), route.match().field(), value, phone, route.fieldsToFetch(),
                 route.lookupLimit(), digits, session.environment().callerId(), route.timeout(), trace);
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         CompletableFuture<LookupResult> lookup;
         try {
             lookup = crm.lookup(request);
         } catch (RuntimeException bug) {
             lookup = CompletableFuture.failedFuture(bug);
         }
-        return Deadlines.within(lookup, route.timeout(), session.scheduler()).handle((result, failure) -> {
-            crmTime = Optional.of(Duration.ofNanos(System.nanoTime() - started));
-            return failure == null ? new LookupOutcome.Found(result) : new LookupOutcome.Failed(reason(failure));
+        CompletableFuture<LookupOutcome> outcome = new CompletableFuture<>();
+        lookup.whenComplete((result, failure) ->
+                outcome.complete(failure == null ? new LookupOutcome.Found(result) : new LookupOutcome.Failed(reason(failure))));
+        hangup.thenRun(() -> outcome.complete(new LookupOutcome.HungUp()));
+        if (!outcome.isDone()) {
+            Duration budget = route.timeout();
+            ScheduledFuture<?> deadline = session.scheduler().schedule(() -> outcome.complete(
+                    new LookupOutcome.Failed("crm " + crm.name() + ": no answer within " + budget.toMillis() + " ms")),
+                    budget.toNanos(), TimeUnit.NANOSECONDS);
+            outcome.whenComplete((settled, ignored) -> deadline.cancel(false));
+        }
+        CompletableFuture<LookupResult> asked = lookup;
+        return outcome.whenComplete((settled, ignored) -> {
+            crmTime = Optional.of(Duration.ofNanos(nanoTime.getAsLong() - started));
+            // Answered, out of budget or hung up: this caller is done with its future. Cancelling it is the
+            // connector's sign that this caller left; a lookup shared with other callers goes on for them.
+            asked.cancel(false);
         });
     }
 
     private String reason(Throwable failure) {
         Throwable cause = Futures.unwrap(failure);
         if (cause instanceof CrmException) return Failures.oneLine(cause.getMessage());
-        if (cause instanceof TimeoutException) return "crm " + crm.name() + ": " + cause.getMessage();
         return "crm " + crm.name() + ": " + cause.getClass().getSimpleName();
     }
 }

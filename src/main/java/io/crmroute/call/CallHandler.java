@@ -7,6 +7,7 @@ import io.crmroute.concurrent.Futures;
 import io.crmroute.crm.CrmConnector;
 import io.crmroute.crm.LookupRequest;
 import io.crmroute.crm.PhoneMatching;
+import io.crmroute.logging.LogText;
 import io.crmroute.route.ChannelVariables;
 import io.crmroute.route.Decision;
 import io.crmroute.route.Route;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.asteriskjava.fastagi.command.SetVariableCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs every call the FastAGI server hands over: the route named by the script, its lookup, its
  * decision, its variables. Whatever fails, the call leaves with CRMROUTE_STATUS set: ERROR when the
- * route is unknown or something broke, FAILED when the CRM did.
+ * route is unknown or something broke, FAILED when the CRM did, HANGUP when the caller hung up before
+ * the decision. Time comes from an injected clock (timestamps) and nanosecond ticker (durations); the
+ * deadlines run on each session's scheduler.
  */
 public final class CallHandler implements AgiCallHandler {
 
@@ -36,6 +40,7 @@ public final class CallHandler implements AgiCallHandler {
     private final Map<String, PhoneMatching> crmPhones;
     private final DecisionListener listener;
     private final Clock clock;
+    private final LongSupplier nanoTime;
     private final Optional<String> refusal;
 
     /**
@@ -43,16 +48,23 @@ public final class CallHandler implements AgiCallHandler {
      */
     public CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
                        DecisionListener listener, Clock clock) {
-        this(routes, connectors, crmPhones, listener, clock, Optional.empty());
+        this(routes, connectors, crmPhones, listener, clock, System::nanoTime);
+    }
+
+    /** As above, with the ticker durations are measured on ({@code System::nanoTime} in production). */
+    public CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
+                       DecisionListener listener, Clock clock, LongSupplier nanoTime) {
+        this(routes, connectors, crmPhones, listener, clock, nanoTime, Optional.empty());
     }
 
     private CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
-                        DecisionListener listener, Clock clock, Optional<String> refusal) {
+                        DecisionListener listener, Clock clock, LongSupplier nanoTime, Optional<String> refusal) {
         this.routes = routes;
         this.connectors = Map.copyOf(connectors);
         this.crmPhones = Map.copyOf(crmPhones);
         this.listener = listener;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.refusal = refusal;
     }
 
@@ -61,7 +73,7 @@ public final class CallHandler implements AgiCallHandler {
      * dialplan takes its fallback at once instead of waiting on a server that cannot route.
      */
     public static CallHandler refusingAll(String reason, DecisionListener listener, Clock clock) {
-        return new CallHandler(RouteTable.of(Map.of()), Map.of(), Map.of(), listener, clock, Optional.of(reason));
+        return new CallHandler(RouteTable.of(Map.of()), Map.of(), Map.of(), listener, clock, System::nanoTime, Optional.of(reason));
     }
 
     @Override
@@ -72,13 +84,13 @@ public final class CallHandler implements AgiCallHandler {
     /** Runs one call; {@code trace} receives each CRM request sent (for {@code simulate}). */
     public CompletableFuture<CallReport> run(AgiSession session, Consumer<String> trace) {
         Instant time = clock.instant();
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         AgiEnvironment environment = session.environment();
         String name = environment.script();
         Optional<Route> route = routes.route(name);
         Optional<CrmConnector> crm = route.map(r -> connectors.get(r.crm()));
         Call call = route.isPresent() && crm.isPresent()
-                ? new Call(session, route.get(), crm.get(), Optional.ofNullable(crmPhones.get(route.get().crm())), trace)
+                ? new Call(session, route.get(), crm.get(), Optional.ofNullable(crmPhones.get(route.get().crm())), trace, nanoTime)
                 : null;
         CompletableFuture<Decision> decision;
         if (refusal.isPresent()) {
@@ -94,7 +106,8 @@ public final class CallHandler implements AgiCallHandler {
         return decision
                 .exceptionally(failure -> {
                     Failures.rethrowIfClosed(failure);
-                    log.error("call {} on route {}: internal error", environment.uniqueId(), name, Futures.unwrap(failure));
+                    log.error("call {} on route {}: internal error", LogText.safe(environment.uniqueId()), LogText.safe(name),
+                            Futures.unwrap(failure));
                     return Decision.error(name, call == null ? "" : call.digits(),
                             "internal error: " + Futures.unwrap(failure).getClass().getSimpleName());
                 })
@@ -109,8 +122,8 @@ public final class CallHandler implements AgiCallHandler {
                     if (report != null) {
                         listener.onDecision(report);
                     } else {
-                        log.info("call {} on route {}: ended by Asterisk before its decision was set ({})",
-                                environment.uniqueId(), name, Futures.unwrap(failure).getMessage());
+                        log.info("call {} on route {}: session closed before its decision was set ({})",
+                                LogText.safe(environment.uniqueId()), LogText.safe(name), LogText.safe(Futures.unwrap(failure).getMessage()));
                     }
                 });
     }
@@ -128,9 +141,9 @@ public final class CallHandler implements AgiCallHandler {
         return chain;
     }
 
-    private static CallReport withTotal(CallReport report, long started) {
+    private CallReport withTotal(CallReport report, long started) {
         return new CallReport(report.time(), report.uniqueId(), report.channel(), report.callerId(), report.crm(),
-                report.decision(), report.lookup(), report.crmTime(), Duration.ofNanos(System.nanoTime() - started),
+                report.decision(), report.lookup(), report.crmTime(), Duration.ofNanos(nanoTime.getAsLong() - started),
                 report.variables());
     }
 

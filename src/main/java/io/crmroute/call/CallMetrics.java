@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Call metrics for {@code /metrics}: {@code crmroute_calls_total{route,status}},
  * {@code crmroute_call_seconds} (session start to last variable) and
- * {@code crmroute_crm_lookup_seconds{crm,outcome}} (the wait the caller saw, a histogram).
+ * {@code crmroute_crm_lookup_seconds{crm,outcome}} (the wait the caller saw, a histogram; outcome is
+ * found, none, failed, or hangup when the caller hung up while waiting).
  */
 public final class CallMetrics implements DecisionListener {
 
@@ -62,6 +63,7 @@ public final class CallMetrics implements DecisionListener {
     private static String outcome(CallReport report) {
         LookupOutcome lookup = report.lookup().orElse(null);
         if (lookup instanceof LookupOutcome.Failed) return "failed";
+        if (lookup instanceof LookupOutcome.HungUp) return "hangup";
         if (lookup instanceof LookupOutcome.Found && !((LookupOutcome.Found) lookup).result().isEmpty()) return "found";
         return "none";
     }

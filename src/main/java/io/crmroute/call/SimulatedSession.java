@@ -78,9 +78,10 @@ public final class SimulatedSession implements AgiSession {
         return CompletableFuture.failedFuture(new AgiCommandException(command.buildCommand(), unknown));
     }
 
+    /** A simulated caller never hangs up. */
     @Override
-    public boolean hungUp() {
-        return false;
+    public CompletableFuture<Void> hangup() {
+        return new CompletableFuture<>();
     }
 
     @Override

@@ -36,7 +36,7 @@ final class ImportCommand implements Callable<Integer> {
         for (ConfigProblem problem : result.problems()) err.println(problem);
         err.flush();
         if (!result.problems().isEmpty()) return 1;
-        spec.commandLine().getOut().printf("imported %d routes into %s%n", result.imported(), loaded.get().database().get().url());
+        spec.commandLine().getOut().printf("imported %d routes into %s%n", result.imported(), loaded.get().database().get().shownUrl());
         return 0;
     }
 }

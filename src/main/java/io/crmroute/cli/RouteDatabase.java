@@ -23,7 +23,7 @@ final class RouteDatabase {
             try {
                 database.whenReady().get(CONNECT_WAIT.toSeconds(), TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException notUp) {
-                throw new IllegalStateException("database " + config.database().get().url() + " did not answer within "
+                throw new IllegalStateException("database " + config.database().get().shownUrl() + " did not answer within "
                         + CONNECT_WAIT.toSeconds() + " s" + database.state().lastError().map(e -> ": " + e).orElse(""));
             }
             return work.apply(new RouteStore(database, RouteCompiler.withCrms(config.crms()))).get(CONNECT_WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -1,7 +1,10 @@
 package io.crmroute.config;
 
+import io.crmroute.agi.AgiServerOptions;
+import io.crmroute.agi.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +15,17 @@ import java.util.regex.Pattern;
 /**
  * Reads {@code server:}. Every key is optional: FastAGI on 0.0.0.0:4573 open to this host only, HTTP
  * on 127.0.0.1:8080. Port 0 asks for any free port (tests use it).
+ *
+ * <ul>
+ * <li>{@code server.drain-timeout} (10s): on SIGTERM the FastAGI port closes at once and calls in
+ *     progress get this long to finish; then HTTP closes and the audit buffer is written.</li>
+ * <li>{@code server.agi.allow}: source ranges; an empty list is a problem (FastAGI has no
+ *     authentication), everyone takes {@code 0.0.0.0/0} and {@code ::/0} written out. IPv4-mapped
+ *     ranges are read as the IPv4 range they map.</li>
+ * <li>{@code server.agi.backlog} (4096): Linux caps it at {@code net.core.somaxconn}.</li>
+ * <li>{@code server.agi.max-connections-per-source} (5000) and {@code server.agi.max-connections}
+ *     (20000): connections past them are closed at once.</li>
+ * </ul>
  */
 final class ServerReader {
 
@@ -20,6 +34,15 @@ final class ServerReader {
     static final List<String> AGI_ALLOW = List.of("127.0.0.1/32", "::1/128");
     static final String HTTP_HOST = "127.0.0.1";
     static final int HTTP_PORT = 8080;
+    static final Duration AGI_REPLY_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration MAX_AGI_REPLY_TIMEOUT = Duration.ofMinutes(1);
+
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration MAX_DRAIN_TIMEOUT = Duration.ofMinutes(5);
+    static final int AGI_BACKLOG = AgiServerOptions.DEFAULT_BACKLOG;
+    static final int AGI_MAX_CONNECTIONS_PER_SOURCE = AgiServerOptions.DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
+    static final int AGI_MAX_CONNECTIONS = AgiServerOptions.DEFAULT_MAX_CONNECTIONS;
+    private static final int MAX_CONNECTIONS_LIMIT = 1_000_000;
 
     static final ServerSettings DEFAULTS = new ServerSettings(AGI_HOST, AGI_PORT, AGI_ALLOW, HTTP_HOST, HTTP_PORT);
 
@@ -29,31 +52,64 @@ final class ServerReader {
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Pattern CIDR = Pattern.compile("([^/]+)(?:/([0-9]{1,3}))?");
     static final String CIDR_EXPECTED = "expected an address range like 127.0.0.1/32, 10.0.0.0/8 or ::1/128";
+    static final String IPV4_MAPPED_EXPECTED = "an IPv4-mapped range needs a prefix of 96 or more; write the IPv4 range"
+            + " instead, like 10.0.0.0/8 (::ffff:0:0/96 is 0.0.0.0/0)";
+    static final String ALLOW_EMPTY = "empty: nobody could connect. FastAGI has no authentication: list the Asterisk"
+            + " servers' addresses, or write 0.0.0.0/0 and ::/0 to let everyone in";
 
     private ServerReader() {}
 
     static ServerSettings read(Optional<Section> server) {
         if (server.isEmpty()) return DEFAULTS;
-        server.get().onlyKeys(Set.of("agi", "http"));
+        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout"));
         Optional<Section> agi = server.get().section("agi");
         Optional<Section> http = server.get().section("http");
-        agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow")));
-        http.ifPresent(section -> section.onlyKeys(Set.of("host", "port")));
+        agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow", "backlog", "max-connections-per-source",
+                "max-connections", "reply-timeout")));
+        http.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "max-connections", "max-connections-per-source",
+                "request-head-timeout")));
         return new ServerSettings(
                 agi.flatMap(section -> section.text("host", HOST, HOST_EXPECTED)).orElse(AGI_HOST),
                 agi.flatMap(section -> section.integer("port", 0, 65535)).orElse(AGI_PORT),
                 agi.flatMap(ServerReader::allow).orElse(AGI_ALLOW),
                 http.flatMap(section -> section.text("host", HOST, HOST_EXPECTED)).orElse(HTTP_HOST),
-                http.flatMap(section -> section.integer("port", 0, 65535)).orElse(HTTP_PORT));
+                http.flatMap(section -> section.integer("port", 0, 65535)).orElse(HTTP_PORT),
+                server.get().duration("drain-timeout", MAX_DRAIN_TIMEOUT).orElse(DRAIN_TIMEOUT),
+                agi.flatMap(section -> section.integer("backlog", 1, 65535)).orElse(AGI_BACKLOG),
+                agi.flatMap(section -> section.integer("max-connections-per-source", 1, MAX_CONNECTIONS_LIMIT))
+                        .orElse(AGI_MAX_CONNECTIONS_PER_SOURCE),
+                agi.flatMap(section -> section.integer("max-connections", 1, MAX_CONNECTIONS_LIMIT)).orElse(AGI_MAX_CONNECTIONS),
+                agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT),
+                http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS));
+    }
+
+    private static HttpLimits httpLimits(Section http) {
+        HttpLimits defaults = HttpLimits.DEFAULTS;
+        return new HttpLimits(
+                http.integer("max-connections", 1, 100_000).orElse(defaults.maxConnections()),
+                http.integer("max-connections-per-source", 1, 100_000).orElse(defaults.maxConnectionsPerSource()),
+                http.duration("request-head-timeout", Duration.ofMinutes(10)).orElse(defaults.requestHeadTimeout()));
     }
 
     private static Optional<List<String>> allow(Section agi) {
         return agi.textList("allow", Pattern.compile(".+"), CIDR_EXPECTED).flatMap(ranges -> {
+            if (ranges.isEmpty()) {
+                agi.problem("allow", ALLOW_EMPTY);
+                return Optional.empty();
+            }
             List<String> normalised = new ArrayList<>();
             for (int i = 0; i < ranges.size(); i++) {
+                String shown = "\"" + Names.shown(ranges.get(i)) + "\": ";
                 Optional<String> cidr = cidr(ranges.get(i));
-                if (cidr.isEmpty()) agi.problem("allow[" + i + "]", "\"" + Names.shown(ranges.get(i)) + "\": " + CIDR_EXPECTED);
-                else normalised.add(cidr.get());
+                if (cidr.isEmpty()) {
+                    agi.problem("allow[" + i + "]", shown + CIDR_EXPECTED);
+                    continue;
+                }
+                try {
+                    normalised.add(Cidr.parse(cidr.get()).toString());
+                } catch (IllegalArgumentException unusable) {
+                    agi.problem("allow[" + i + "]", shown + IPV4_MAPPED_EXPECTED);
+                }
             }
             return normalised.size() == ranges.size() ? Optional.of(normalised) : Optional.empty();
         });

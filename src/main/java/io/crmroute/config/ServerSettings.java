@@ -1,11 +1,33 @@
 package io.crmroute.config;
 
+import java.time.Duration;
 import java.util.List;
 
-/** {@code server:}: where the FastAGI and HTTP ports listen, and who may connect to FastAGI (CIDRs). */
-public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort) {
+/**
+ * {@code server:}: where the FastAGI and HTTP ports listen, who may connect to FastAGI (normalised
+ * CIDRs, never empty), how many connections each port holds, and how long a stop waits for calls in progress.
+ *
+ * @param drainTimeout               {@code server.drain-timeout}: on SIGTERM, how long calls in progress
+ *                                   may take to finish once the FastAGI port is closed (default 10 s)
+ * @param agiBacklog                 {@code server.agi.backlog}: connections the kernel queues before accept
+ * @param agiMaxConnectionsPerSource {@code server.agi.max-connections-per-source}
+ * @param agiMaxConnections          {@code server.agi.max-connections}: all sources together
+ * @param agiReplyTimeout            {@code server.agi.reply-timeout}: how long Asterisk may take to answer a
+ *                                   command beyond the time the command itself may wait on the caller
+ * @param httpLimits                 {@code server.http.*}: what the HTTP port lets its peers hold
+ */
+public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
+        Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
+        Duration agiReplyTimeout, HttpLimits httpLimits) {
 
     public ServerSettings {
         agiAllow = List.copyOf(agiAllow);
+    }
+
+    /** With the default drain timeout, backlog, connection caps, reply timeout and HTTP limits. */
+    public ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort) {
+        this(agiHost, agiPort, agiAllow, httpHost, httpPort, ServerReader.DRAIN_TIMEOUT, ServerReader.AGI_BACKLOG,
+                ServerReader.AGI_MAX_CONNECTIONS_PER_SOURCE, ServerReader.AGI_MAX_CONNECTIONS, ServerReader.AGI_REPLY_TIMEOUT,
+                HttpLimits.DEFAULTS);
     }
 }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * starts from a refresh token: {@code POST {token-url}} (grant_type=refresh_token) gives an access
  * token and a new refresh token (Bullhorn refresh tokens are single-use, so the newest is kept),
  * then {@code GET {login-url}?version=*&access_token=..} gives the session: {@code BhRestToken} and
- * {@code restUrl} (a 307 to the user's data centre is followed by the HTTP client). That session is
+ * {@code restUrl} (a 307 to the user's data centre within the same domain is followed, by
+ * {@link CrmHttp#followingRedirectsWithinDomain}; no other redirect is). That session is
  * the {@link AccessTokens} token, shared by all lookups, renewed after {@code session-ttl} and
  * once on a 401. Lookups are Lucene searches,
  * {@code GET {restUrl}search/{object}?query=phone:"..."&fields=..&count=N&start=0}, built by
@@ -128,14 +129,16 @@ final class BullhornCrm implements CrmConnector {
         form.put("client_id", spec.authValue("client-id").orElse(""));
         form.put("client_secret", spec.authValue("client-secret").orElse(""));
         Consumer<String> silent = LookupRequest.NO_TRACE; // token requests carry rotating secrets the spec cannot mask
-        return http.send(CrmCall.postForm(URI.create(tokenUrl), form), spec.timeout(), silent)
+        // Bullhorn answers a host outside the user's data centre with a 307 to it: its documented flow.
+        CrmHttp dataCentre = http.followingRedirectsWithinDomain();
+        return dataCentre.send(CrmCall.postForm(URI.create(tokenUrl), form), spec.timeout(), silent)
                 .thenCompose(response -> {
                     JsonNode grant = grantReply(response);
                     String newest = grant.path("refresh_token").asText("");
                     if (!newest.isEmpty()) refreshToken.set(newest);
                     String accessToken = grant.path("access_token").asText("");
                     CrmCall call = CrmCall.get(loginUrl, CrmCall.ordered("version", "*", "access_token", accessToken));
-                    return http.send(call, spec.timeout(), silent);
+                    return dataCentre.send(call, spec.timeout(), silent);
                 })
                 .thenApply(this::session);
     }

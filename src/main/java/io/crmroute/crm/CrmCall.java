@@ -47,6 +47,11 @@ record CrmCall(String method, URI uri, Map<String, String> headers, Optional<Str
                 Optional.of(query(form)));
     }
 
+    /** The same request to {@code newUri} (a redirect followed within the vendor's domain). */
+    CrmCall to(URI newUri) {
+        return new CrmCall(method, newUri, headers, body);
+    }
+
     CrmCall header(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);

@@ -11,6 +11,15 @@ public interface CrmConnector extends AutoCloseable {
     /** The CRM's name under {@code crms:}. */
     String name();
 
+    /**
+     * Looks {@code request} up. The future returned is this caller's own: the caller leaves by
+     * cancelling it ({@code cancel(false)}) when its budget ends or it hangs up; nothing else is
+     * touched. Identical lookups in flight share one CRM request ({@link CrmConnectors#create}), never
+     * a deadline: the shared request lives while at least one of its callers still waits, and at most
+     * the CRM's {@code timeout}; when its last caller has left it is cancelled, down to its HTTP
+     * exchange. A caller that never cancels gets an answer or a failure within the CRM's
+     * {@code timeout} (plus a rate-limit wait of at most its own budget).
+     */
     CompletableFuture<LookupResult> lookup(LookupRequest request);
 
     /** Health as last seen by calls; connectors that do not track it answer {@link CrmHealth#unknown}. */

@@ -17,24 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What all connectors share: one HTTP client (two threads, however many lookups are in flight), the
- * wall clock (token expiry, Retry-After dates, health), one scheduler thread for delays (nobody
- * sleeps), a ticker for elapsed time and caches, and the listener told of every lookup.
- * Tests build their own with a fixed clock and a fake ticker.
+ * What all connectors share: one HTTP client (two threads, however many lookups are in flight; it
+ * follows no redirect, so secrets never go to a host the CRM names), the wall clock (token expiry,
+ * Retry-After dates, health), one scheduler thread for delays and deadlines (nobody sleeps), and a
+ * ticker for elapsed time and caches. Tests build their own with time they drive.
  */
 public record CrmContext(
         HttpClient http,
         Clock clock,
         ScheduledExecutorService scheduler,
-        Ticker ticker,
-        LookupListener listener) implements AutoCloseable {
+        Ticker ticker) implements AutoCloseable {
 
     public CrmContext {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(ticker, "ticker");
-        listener = listener == null ? LookupListener.NONE : listener;
     }
 
     /** Production resources: system clock and ticker. */
@@ -44,6 +42,13 @@ public record CrmContext(
 
     /** Real HTTP and scheduler, with the given time sources (tests). */
     public static CrmContext create(Clock clock, Ticker ticker) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("crm-scheduler-"));
+        scheduler.setRemoveOnCancelPolicy(true); // every exchange's deadline is cancelled when it answers
+        return create(clock, ticker, scheduler);
+    }
+
+    /** Real HTTP with the given time sources and scheduler (tests that drive time). */
+    public static CrmContext create(Clock clock, Ticker ticker, ScheduledExecutorService scheduler) {
         if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
             // java.net.http completes every async response through CompletableFuture's default executor,
             // which without two common-pool threads starts one new thread per response.
@@ -54,16 +59,11 @@ public record CrmContext(
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2))
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // A redirect would re-send Authorization, API keys and client secrets to the host it names.
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Executors.newFixedThreadPool(2, daemonThreads("crm-http-")))
                 .build();
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("crm-scheduler-"));
-        scheduler.setRemoveOnCancelPolicy(true); // every lookup's deadline is cancelled when it answers
-        return new CrmContext(http, clock, scheduler, ticker, LookupListener.NONE);
-    }
-
-    public CrmContext withListener(LookupListener newListener) {
-        return new CrmContext(http, clock, scheduler, ticker, newListener);
+        return new CrmContext(http, clock, scheduler, ticker);
     }
 
     /** Completes after {@code delay}, on the scheduler thread; no thread waits meanwhile. */

@@ -21,15 +21,20 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /**
- * The HTTP side every web CRM connector shares: sends a {@link CrmCall} with a timeout always set
- * (the smaller of the CRM's timeout and the lookup's budget), traces it with secrets masked, turns
+ * The HTTP side every web CRM connector shares: sends a {@link CrmCall} with a deadline always set
+ * (the smaller of the CRM's timeout and the lookup's budget, for the whole exchange, body included),
+ * follows no redirect, traces it with secrets masked, turns
  * transport failures into {@link CrmException}s in one place, honours one Retry-After when it fits
  * the budget, and parses JSON. Every message names the CRM and is masked.
  */
@@ -41,34 +46,44 @@ final class CrmHttp {
     private final CrmSpec spec;
     private final CrmContext context;
     private final Predicate<HttpResponse<String>> rateLimited;
+    private final boolean followsRedirects;
 
     CrmHttp(CrmSpec spec, CrmContext context) {
-        this(spec, context, response -> response.statusCode() == 429);
+        this(spec, context, response -> response.statusCode() == 429, false);
     }
 
-    private CrmHttp(CrmSpec spec, CrmContext context, Predicate<HttpResponse<String>> rateLimited) {
+    private CrmHttp(CrmSpec spec, CrmContext context, Predicate<HttpResponse<String>> rateLimited, boolean followsRedirects) {
         this.spec = spec;
         this.context = context;
         this.rateLimited = rateLimited;
+        this.followsRedirects = followsRedirects;
     }
 
     /** A copy that also reads {@code signal} as "slow down", like Salesforce's 403 REQUEST_LIMIT_EXCEEDED. */
     CrmHttp alsoRateLimitedWhen(Predicate<HttpResponse<String>> signal) {
-        return new CrmHttp(spec, context, rateLimited.or(signal));
+        return new CrmHttp(spec, context, rateLimited.or(signal), followsRedirects);
     }
 
     /**
      * Sends {@code call} within the lookup's budget and answers the reply whatever its status, except
      * a rate-limit reply: that is retried once after its Retry-After when the wait fits the budget,
-     * otherwise it fails with {@link CrmException.Kind#RATE_LIMITED}.
+     * otherwise it fails with {@link CrmException.Kind#RATE_LIMITED}; and a redirect, which is never
+     * followed (it would carry the request's secrets to another host): a 3xx fails naming the
+     * Location's host. The exchange, body included, is aborted when the budget ends or the lookup's
+     * {@link LookupAbort} fires, so its connection is closed rather than left to a stalled CRM.
      */
     CompletableFuture<HttpResponse<String>> send(CrmCall call, LookupRequest request) {
-        return send(call, request.budget(), request.trace());
+        return send(call, request.budget(), request.trace(), request.abort(), true);
     }
 
     /** As {@link #send(CrmCall, LookupRequest)}, for requests outside a lookup (token fetches). */
     CompletableFuture<HttpResponse<String>> send(CrmCall call, Duration budget, Consumer<String> trace) {
-        return send(call, budget, trace, true);
+        return send(call, budget, trace, LookupAbort.NEVER, true);
+    }
+
+    /** As {@link #send(CrmCall, LookupRequest)}, for a lookup's request with its own budget and trace. */
+    CompletableFuture<HttpResponse<String>> send(CrmCall call, Duration budget, Consumer<String> trace, LookupAbort abort) {
+        return send(call, budget, trace, abort, true);
     }
 
     /** Sends {@code call}; a 2xx reply's body as JSON ({@code MissingNode} when empty), else the status failure. */
@@ -76,44 +91,134 @@ final class CrmHttp {
         return send(call, request).thenApply(response -> json(requireSuccess(response)));
     }
 
-    private CompletableFuture<HttpResponse<String>> send(CrmCall call, Duration budget, Consumer<String> trace, boolean mayRetry) {
+    /**
+     * A copy that follows one 307 or 308 per request (method and body kept) to a host within the
+     * requested host's own domain, for a vendor whose documented flow redirects to the user's data
+     * centre (Bullhorn: {@code rest.bullhornstaffing.com} to {@code rest-west.bullhornstaffing.com}).
+     */
+    CrmHttp followingRedirectsWithinDomain() {
+        return new CrmHttp(spec, context, rateLimited, true);
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(CrmCall call, Duration budget, Consumer<String> trace, LookupAbort abort,
+            boolean mayRetry) {
         long start = context.ticker().read();
-        return attempt(call, budget, trace).thenCompose(response -> {
+        return attempt(call, budget, trace, abort).thenCompose(response -> {
+            Duration left = budget.minus(context.since(start));
+            if (isRedirect(response.statusCode())) {
+                Optional<URI> next = followable(call.uri(), response);
+                if (next.isEmpty() || !mayRetry) return CompletableFuture.failedFuture(redirectFailure(call.uri(), response));
+                trace.accept(spec.mask("redirect " + response.statusCode() + " to " + authority(next.get())));
+                return send(call.to(next.get()), left, trace, abort, false);
+            }
             if (!rateLimited.test(response)) return CompletableFuture.completedFuture(response);
             Optional<Duration> wait = retryAfter(response.headers(), context.clock());
-            Duration left = budget.minus(context.since(start));
             if (!mayRetry || wait.isEmpty() || wait.get().compareTo(left) >= 0) {
                 return CompletableFuture.failedFuture(statusFailure(response));
             }
             trace.accept(spec.mask("retry after " + wait.get().toMillis() + " ms (Retry-After)"));
-            return context.delay(wait.get())
-                    .thenCompose(ignored -> send(call, left.minus(wait.get()), trace, false));
+            return context.delay(wait.get()).thenCompose(ignored -> abort.isFired()
+                    ? CompletableFuture.failedFuture(abandoned())
+                    : send(call, left.minus(wait.get()), trace, abort, false));
         });
     }
 
-    private CompletableFuture<HttpResponse<String>> attempt(CrmCall call, Duration budget, Consumer<String> trace) {
+    /** Why an exchange was stopped before it ended on its own. */
+    private enum Stop { DEADLINE, ABANDONED }
+
+    private CompletableFuture<HttpResponse<String>> attempt(CrmCall call, Duration budget, Consumer<String> trace, LookupAbort abort) {
         Duration timeout = spec.timeout().compareTo(budget) < 0 ? spec.timeout() : budget;
         if (timeout.isZero() || timeout.isNegative()) {
             return CompletableFuture.failedFuture(failure(CrmException.Kind.TIMEOUT, "no time left in the budget"));
         }
+        if (abort.isFired()) return CompletableFuture.failedFuture(abandoned());
         HttpRequest request;
         try {
-            HttpRequest.Builder builder = call.toBuilder().timeout(timeout);
+            HttpRequest.Builder builder = call.toBuilder().timeout(timeout); // java.net.http times the headers only
             spec.headers().forEach(builder::header);
             request = builder.build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(failure(CrmException.Kind.CONFIG, "bad request: " + e.getMessage()));
         }
         trace.accept(spec.mask(call.traceLine()));
+        // Set before sending, so a deadline that falls due while sendAsync returns is not lost.
+        CompletableFuture<Stop> stop = new CompletableFuture<>();
+        ScheduledFuture<?> deadline;
         try {
-            return context.http().sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .handle((response, error) -> {
-                        if (error != null) throw transportFailure(error, timeout, request.uri());
-                        return response;
-                    });
+            deadline = context.scheduler().schedule(() -> stop.complete(Stop.DEADLINE), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(failure(CrmException.Kind.CONNECT, "shutting down"));
+        }
+        abort.onFire(() -> stop.complete(Stop.ABANDONED));
+        CompletableFuture<HttpResponse<String>> exchange;
+        try {
+            exchange = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) {
+            deadline.cancel(false);
             return CompletableFuture.failedFuture(transportFailure(e, timeout, request.uri()));
         }
+        // cancel(true) on sendAsync's own future aborts the exchange and closes its connection (JDK 16+).
+        stop.thenRun(() -> exchange.cancel(true));
+        return exchange.handle((response, error) -> {
+            deadline.cancel(false);
+            if (error == null) return response;
+            Stop why = stop.getNow(null);
+            if (why == Stop.DEADLINE) throw failure(CrmException.Kind.TIMEOUT, "no answer within " + timeout.toMillis() + " ms");
+            if (why == Stop.ABANDONED) throw abandoned();
+            throw transportFailure(error, timeout, request.uri());
+        });
+    }
+
+    private CrmException abandoned() {
+        return failure(CrmException.Kind.TIMEOUT, "stopped: nobody waits for the answer any more");
+    }
+
+    private static boolean isRedirect(int status) {
+        return status >= 300 && status <= 399 && status != 304;
+    }
+
+    /** The Location to follow, when this copy follows redirects and the target is within the domain. */
+    private Optional<URI> followable(URI from, HttpResponse<String> response) {
+        if (!followsRedirects || (response.statusCode() != 307 && response.statusCode() != 308)) return Optional.empty();
+        return location(from, response).filter(to -> withinDomain(from, to));
+    }
+
+    private static Optional<URI> location(URI from, HttpResponse<String> response) {
+        try {
+            return response.headers().firstValue("Location").map(String::strip).map(from::resolve);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code to} is {@code from}'s host, or a sibling under the same parent domain (a.example.com to
+     * b.example.com, never example.com to evil.com), and keeps https when {@code from} had it.
+     */
+    static boolean withinDomain(URI from, URI to) {
+        String fromHost = from.getHost();
+        String toHost = to.getHost();
+        if (fromHost == null || toHost == null || to.getRawUserInfo() != null) return false;
+        if ("https".equalsIgnoreCase(from.getScheme()) && !"https".equalsIgnoreCase(to.getScheme())) return false;
+        if (!"https".equalsIgnoreCase(to.getScheme()) && !"http".equalsIgnoreCase(to.getScheme())) return false;
+        if (fromHost.equalsIgnoreCase(toHost)) return true;
+        if (fromHost.matches("[0-9.]+|\\[.*\\]")) return false; // an IP address has no parent domain
+        int dot = fromHost.indexOf('.');
+        String parent = fromHost.substring(dot + 1);
+        return dot > 0 && parent.contains(".") && toHost.toLowerCase(Locale.ROOT).endsWith("." + parent.toLowerCase(Locale.ROOT));
+    }
+
+    /** A 3xx as an interface failure naming the Location's host and port only: its path or query may hold secrets. */
+    private CrmException redirectFailure(URI from, HttpResponse<String> response) {
+        String target = location(from, response).map(CrmHttp::authority).filter(a -> !a.isEmpty())
+                .map(a -> " to " + a).orElse("");
+        return failure(CrmException.Kind.HTTP_STATUS, "HTTP " + response.statusCode() + " redirect" + target + " not followed");
+    }
+
+    /** {@code host} or {@code host:port}, nothing else of {@code uri}. */
+    private static String authority(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        return uri.getPort() < 0 || host.isEmpty() ? host : host + ':' + uri.getPort();
     }
 
     /** The one mapping of transport exceptions to interface failures. */

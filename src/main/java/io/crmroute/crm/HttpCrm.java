@@ -15,8 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * PBXware's "Custom CRM" (type {@code http}): asks
  * {@code GET {url}?field_name={F}&dtmf={digits}&callerid={callerId}&value={value}}, or POSTs those
  * keys as a JSON object. A 404 or an empty reply is no record; a text/plain reply is the value of F;
- * a JSON reply holds it at {@code value-pointer} (default {@code /value}): a scalar is one record
- * (F plus the reply's other top-level scalars), an array one record per element.
+ * a JSON reply ({@code application/json}, {@code application/*+json}) holds it at
+ * {@code value-pointer} (default {@code /value}): a scalar is one record (F plus the reply's other
+ * top-level scalars), an array one record per element. Any other content type (an HTML error page
+ * above all) is a failure, never a routing value; a reply without one is read as JSON or text by its
+ * first character, and fails when it starts with {@code <}.
  */
 final class HttpCrm implements CrmConnector {
 
@@ -92,10 +95,28 @@ final class HttpCrm implements CrmConnector {
         http.requireSuccess(response);
         String body = response.body() == null ? "" : response.body().strip();
         if (body.isEmpty()) return LookupResult.none();
-        String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        boolean json = type.contains("json") || !type.startsWith("text/plain") && (body.startsWith("{") || body.startsWith("["));
-        if (!json) return LookupResult.of(List.of(new CrmRecord(Map.of(field, body))));
-        return fromJson(http.parseJson(body), field, limit);
+        String type = mediaType(response);
+        if (type.equals("text/plain")) return LookupResult.of(List.of(new CrmRecord(Map.of(field, body))));
+        if (isJson(type)) return fromJson(http.parseJson(body), field, limit);
+        if (!type.isEmpty()) {
+            throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply is " + type + " (expected text/plain or JSON)");
+        }
+        // No Content-Type: JSON when it looks like JSON, plain text unless it looks like a page.
+        if (body.startsWith("{") || body.startsWith("[")) return fromJson(http.parseJson(body), field, limit);
+        if (body.startsWith("<")) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no Content-Type and looks like markup");
+        return LookupResult.of(List.of(new CrmRecord(Map.of(field, body))));
+    }
+
+    /** The reply's media type, lower case, without parameters; empty when absent; cut short as it goes into a reason. */
+    private static String mediaType(HttpResponse<String> response) {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        int semicolon = type.indexOf(';');
+        type = (semicolon < 0 ? type : type.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        return type.length() > 60 ? type.substring(0, 60) + "..." : type;
+    }
+
+    private static boolean isJson(String type) {
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
     }
 
     private LookupResult fromJson(JsonNode root, String field, int limit) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,19 +26,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * request (and, with {@code cache:}, one cached answer: found records for {@code ttl}, no record
  * for {@code negative-ttl}, failures never); then the circuit breaker (failing at once while the
  * CRM keeps failing); then the rate limit (a lookup waits on the scheduler for its turn, or fails
- * at once when its turn comes after its budget); then the budget itself as a hard deadline.
- * Failures always complete with a plain {@link CrmException}.
+ * at once when its turn comes after the first caller's budget). A shared request lives while at
+ * least one caller waits, and at most the CRM's {@code timeout}; callers leave by cancelling their
+ * own future. Failures always complete with a plain {@link CrmException}.
  */
 final class ResilientConnector implements CrmConnector {
+
+    // Counted by the breaker like a timeout: callers leave when their budget ends, so a CRM that keeps
+    // them waiting past it opens the circuit as it did when each caller's deadline was timed here.
+    private static final String EVERY_CALLER_LEFT = "every caller left before the answer";
 
     private final CrmConnector delegate;
     private final CrmSpec spec;
     private final CrmContext context;
+    private final boolean sendsCallData;
     private final CircuitBreaker breaker;
     private final AtomicRateLimiter limiter; // null without rate-limit
     // Answers only, filled by the single-flight path: a Caffeine loader would log every failed load.
     private final Cache<String, LookupResult> cache; // null without cache
-    private final ConcurrentMap<String, CompletableFuture<LookupResult>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Flight> inFlight = new ConcurrentHashMap<>();
     private final AtomicReference<Seen> seen = new AtomicReference<>(new Seen(Optional.empty(), Optional.empty(), Optional.empty()));
 
     /** What calls have seen, for {@link #health}. */
@@ -47,6 +54,8 @@ final class ResilientConnector implements CrmConnector {
         this.delegate = delegate;
         this.spec = spec;
         this.context = context;
+        // Only the custom http CRM sends the digits and caller ID; for any other CRM they must not split the key.
+        this.sendsCallData = spec.type() == CrmType.HTTP;
         this.breaker = new CircuitBreakerStateMachine(spec.name(), breakerConfig(), context.clock());
         this.limiter = spec.rateLimit().isPresent() ? new AtomicRateLimiter(spec.name(), limiterConfig(spec.rateLimit().getAsDouble())) : null;
         this.cache = spec.cache().map(this::buildCache).orElse(null);
@@ -59,28 +68,23 @@ final class ResilientConnector implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        long start = context.ticker().read();
-        boolean[] sent = {false};
-        LookupResult cached = cache == null ? null : cache.getIfPresent(request.cacheKey());
-        CompletableFuture<LookupResult> shared;
+        String key = request.shareKey(sendsCallData);
+        LookupResult cached = cache == null ? null : cache.getIfPresent(key);
+        if (cached != null) return CompletableFuture.completedFuture(cached);
+        Flight flight;
         try {
-            shared = cached != null ? CompletableFuture.completedFuture(cached) : singleFlight(request, sent);
+            flight = join(key, request);
         } catch (RuntimeException e) {
-            shared = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(asCrmException(e));
         }
-        // Each caller gets its own future: one caller cancelling must not touch the others.
-        CompletableFuture<LookupResult> answer = new CompletableFuture<>();
-        shared.whenComplete((result, error) -> {
-            CrmException failure = error == null ? null : asCrmException(error);
-            try {
-                context.listener().onLookup(spec.name(), context.since(start), Optional.ofNullable(failure), !sent[0]);
-            } catch (RuntimeException ignored) {
-                // metrics must never break a call
-            }
-            if (failure == null) answer.complete(result);
-            else answer.completeExceptionally(failure);
+        // This caller's own future: cancelling it is how the caller leaves; the others keep waiting.
+        CompletableFuture<LookupResult> mine = new CompletableFuture<>();
+        mine.whenComplete((result, error) -> flight.leave());
+        flight.answer.whenComplete((result, error) -> {
+            if (error == null) mine.complete(result);
+            else mine.completeExceptionally(asCrmException(error));
         });
-        return answer;
+        return mine;
     }
 
     @Override
@@ -94,72 +98,119 @@ final class ResilientConnector implements CrmConnector {
         delegate.close();
     }
 
-    private CompletableFuture<LookupResult> singleFlight(LookupRequest request, boolean[] sent) {
-        String key = request.cacheKey();
-        CompletableFuture<LookupResult> mine = new CompletableFuture<>();
-        CompletableFuture<LookupResult> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) return running;
-        sent[0] = true;
-        guarded(request).whenComplete((result, error) -> {
-            if (error == null && cache != null) cache.put(key, result);
-            inFlight.remove(key, mine);
-            if (error == null) mine.complete(result);
-            else mine.completeExceptionally(error);
-        });
-        return mine;
+    /** The flight for {@code key}: the one in flight, joined, or a new one started for {@code request}. */
+    private Flight join(String key, LookupRequest request) {
+        while (true) {
+            Flight fresh = new Flight(key);
+            Flight running = inFlight.putIfAbsent(key, fresh);
+            if (running == null) {
+                start(fresh, request);
+                return fresh;
+            }
+            if (running.join()) return running;
+            inFlight.remove(key, running); // every caller left it a moment ago: start afresh
+        }
     }
 
-    /** Breaker, rate limit and deadline around one real request. */
-    private CompletableFuture<LookupResult> guarded(LookupRequest request) {
+    /** Breaker, rate limit and the CRM's timeout around one real request. */
+    private void start(Flight flight, LookupRequest request) {
         if (!breaker.tryAcquirePermission()) {
-            return CompletableFuture.failedFuture(failure(CrmException.Kind.CIRCUIT_OPEN, "circuit open after repeated failures"));
+            flight.end(null, failure(CrmException.Kind.CIRCUIT_OPEN, "circuit open after repeated failures"));
+            return;
         }
-        long waitNanos = limiter == null ? 0 : reserveTurn(request.budget());
+        Duration timeout = spec.timeout();
+        // The first caller's budget: a turn reserved past it would push every later lookup back, for a
+        // request that, unless someone joins meanwhile, nobody waits for.
+        Duration turnWithin = request.budget().compareTo(timeout) < 0 ? request.budget() : timeout;
+        long waitNanos = limiter == null ? 0 : reserveTurn(turnWithin);
         if (waitNanos < 0) {
             breaker.releasePermission();
-            return CompletableFuture.failedFuture(failure(CrmException.Kind.RATE_LIMITED,
-                    "rate limit of " + spec.rateLimit().getAsDouble() + "/s leaves no turn within " + request.budget().toMillis() + " ms"));
+            flight.end(null, failure(CrmException.Kind.RATE_LIMITED,
+                    "rate limit of " + spec.rateLimit().getAsDouble() + "/s leaves no turn within " + turnWithin.toMillis() + " ms"));
+            return;
         }
-        long start = context.ticker().read();
+        flight.sentAt = context.ticker().read();
+        LookupRequest shared = request.withBudget(timeout.minusNanos(waitNanos)).withAbort(flight.abort);
         CompletableFuture<LookupResult> call = waitNanos == 0
-                ? callDelegate(request)
-                : context.delay(Duration.ofNanos(waitNanos))
-                        .thenCompose(ignored -> callDelegate(request.withBudget(request.budget().minusNanos(waitNanos))));
-        return withDeadline(call, request.budget()).whenComplete((result, error) -> record(start, error));
+                ? callDelegate(shared)
+                : context.delay(Duration.ofNanos(waitNanos)).thenCompose(ignored -> callDelegate(shared));
+        call.whenComplete(flight::end);
+        flight.endAfter(timeout);
     }
 
-    /** Nanoseconds to wait for a turn, or -1 when the turn would come after {@code budget}. */
-    private long reserveTurn(Duration budget) {
+    /**
+     * One CRM request and the callers waiting for it. It ends once: with the CRM's answer, at the
+     * CRM's timeout, or when its last caller leaves; then whatever is still under way is aborted.
+     */
+    private final class Flight {
+        final String key;
+        final CompletableFuture<LookupResult> answer = new CompletableFuture<>();
+        final LookupAbort abort = LookupAbort.create();
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private int waiting = 1; // guarded by this; the caller that started it
+        volatile long sentAt = -1; // ticker reading when the breaker let the request through
+        private volatile ScheduledFuture<?> deadline;
+
+        Flight(String key) {
+            this.key = key;
+        }
+
+        /** Adds a caller; false when every caller has already left. */
+        synchronized boolean join() {
+            if (waiting == 0) return false;
+            waiting++;
+            return true;
+        }
+
+        void leave() {
+            boolean last;
+            synchronized (this) {
+                last = --waiting == 0;
+            }
+            if (last) end(null, failure(CrmException.Kind.TIMEOUT, EVERY_CALLER_LEFT));
+        }
+
+        /** Ends this flight at the CRM's {@code timeout}, unless it has ended already (the file CRM answers at once). */
+        void endAfter(Duration timeout) {
+            if (ended.get()) return;
+            deadline = context.scheduler().schedule(
+                    () -> end(null, failure(CrmException.Kind.TIMEOUT, "no answer within " + timeout.toMillis() + " ms")),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (ended.get()) deadline.cancel(false); // it ended while the timer was being set
+        }
+
+        void end(LookupResult result, Throwable error) {
+            if (!ended.compareAndSet(false, true)) return;
+            CrmException failure = error == null ? null : asCrmException(error);
+            if (failure == null && cache != null) cache.put(key, result);
+            inFlight.remove(key, this);
+            ScheduledFuture<?> timer = deadline;
+            if (timer != null) timer.cancel(false);
+            abort.fire(); // nothing is under way when the CRM answered; otherwise its exchange closes now
+            if (sentAt >= 0) record(sentAt, failure);
+            if (failure == null) answer.complete(result);
+            else answer.completeExceptionally(failure);
+        }
+    }
+
+    /** Nanoseconds to wait for a turn, or -1 when the turn would come after {@code within}. */
+    private long reserveTurn(Duration within) {
         // Estimate first: a permit reserved and then given up would push every later caller back.
-        if (limiter.getDetailedMetrics().getNanosToWait() > budget.toNanos()) {
+        if (limiter.getDetailedMetrics().getNanosToWait() > within.toNanos()) {
             return -1;
         }
         long wait = limiter.reservePermission();
-        return wait > budget.toNanos() ? -1 : wait;
+        return wait > within.toNanos() ? -1 : wait;
     }
 
     private CompletableFuture<LookupResult> callDelegate(LookupRequest request) {
+        if (request.abort().isFired()) return CompletableFuture.failedFuture(failure(CrmException.Kind.TIMEOUT, EVERY_CALLER_LEFT));
         try {
             CompletableFuture<LookupResult> call = delegate.lookup(request);
             return call != null ? call : CompletableFuture.failedFuture(new IllegalStateException("connector answered null"));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /** {@code call}, or TIMEOUT when it has not answered within {@code budget}. */
-    private CompletableFuture<LookupResult> withDeadline(CompletableFuture<LookupResult> call, Duration budget) {
-        if (call.isDone()) return call; // the file CRM: nothing to schedule
-        CompletableFuture<LookupResult> bounded = new CompletableFuture<>();
-        ScheduledFuture<?> deadline = context.scheduler().schedule(
-                () -> bounded.completeExceptionally(failure(CrmException.Kind.TIMEOUT, "no answer within " + budget.toMillis() + " ms")),
-                budget.toNanos(), TimeUnit.NANOSECONDS);
-        call.whenComplete((result, error) -> {
-            deadline.cancel(false);
-            if (error == null) bounded.complete(result);
-            else bounded.completeExceptionally(asCrmException(error));
-        });
-        return bounded;
     }
 
     private void record(long start, Throwable error) {

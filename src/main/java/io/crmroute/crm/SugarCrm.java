@@ -74,7 +74,7 @@ final class SugarCrm implements CrmConnector {
             ObjectNode body = SugarQuery.filter(request.field(), values, request.fields(), request.limit());
             CrmCall call = CrmCall.postJson(URI.create(root + "/" + request.object() + "/filter"), body);
             long start = context.ticker().read();
-            return tokens.withToken(token -> http.send(call.header("OAuth-Token", token.value()), left(request, start), request.trace()))
+            return tokens.withToken(token -> http.send(call.header("OAuth-Token", token.value()), left(request, start), request.trace(), request.abort()))
                     .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -92,7 +92,7 @@ final class SuiteCrm implements CrmConnector {
         Map<String, String> parameters = SuiteQuery.parameters(request.object(), request.field(), value, request.fields(), request.limit());
         CrmCall call = CrmCall.get(root + "/Api/V8/module/" + request.object(), parameters).header("Accept", MEDIA_TYPE);
         return tokens.withToken(token -> http.send(call.header("Authorization", "Bearer " + token.value()),
-                        request.budget().minus(context.since(start)), request.trace()))
+                        request.budget().minus(context.since(start)), request.trace(), request.abort()))
                 .thenApply(response -> read(response, request.limit()));
     }
 

@@ -92,7 +92,7 @@ final class VtigerCrm implements CrmConnector {
         parameters.put("sessionName", session);
         parameters.put("query", query);
         return http.send(CrmCall.get(endpoint, parameters), request.budget().minus(context.since(start)),
-                        line -> request.trace().accept(Secrets.mask(line, java.util.Set.of(session))))
+                        line -> request.trace().accept(Secrets.mask(line, java.util.Set.of(session))), request.abort())
                 .thenApply(response -> http.json(http.requireSuccess(response)));
     }
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * One request as the handlers see it. Header names are lower case; {@code pathParams} holds the
- * {@code {name}} parts of the matched pattern, already URL-decoded.
+ * {@code {name}} parts of the matched pattern, already URL-decoded; {@code source} is the peer's IP
+ * address ({@value #UNKNOWN_SOURCE} when not known, as in a request made up by a test).
  */
 public record HttpRequest(
         String method,
@@ -15,13 +16,23 @@ public record HttpRequest(
         Map<String, List<String>> query,
         Map<String, String> headers,
         Map<String, String> pathParams,
-        byte[] body) {
+        byte[] body,
+        String source) {
+
+    public static final String UNKNOWN_SOURCE = "unknown";
 
     public HttpRequest {
+        source = source == null ? UNKNOWN_SOURCE : source;
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);
         pathParams = Map.copyOf(pathParams);
         body = body == null ? new byte[0] : body;
+    }
+
+    /** A request from an unknown source. */
+    public HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+                       Map<String, String> pathParams, byte[] body) {
+        this(method, path, query, headers, pathParams, body, UNKNOWN_SOURCE);
     }
 
     public Optional<String> queryParam(String name) {
@@ -45,6 +56,6 @@ public record HttpRequest(
 
     /** The same request with the parameters of the pattern it matched. */
     public HttpRequest withPathParams(Map<String, String> params) {
-        return new HttpRequest(method, path, query, headers, params, body);
+        return new HttpRequest(method, path, query, headers, params, body, source);
     }
 }

@@ -1,5 +1,6 @@
 package io.crmroute.http;
 
+import io.crmroute.logging.LogText;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class HttpRouting {
 
     private static CompletableFuture<HttpResponse> internalError(HttpRequest request, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        LOG.warn("{} {} failed", request.method(), request.path(), cause);
+        LOG.warn("{} {} failed", LogText.safe(request.method()), LogText.safe(request.path()), cause);
         return HttpResponse.error(500, "internal error").completed();
     }
 

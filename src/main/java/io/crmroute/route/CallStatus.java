@@ -15,5 +15,7 @@ public enum CallStatus {
     /** The CRM could not answer in time or at all. */
     FAILED,
     /** A config or internal error: unknown route, broken config, a bug. */
-    ERROR
+    ERROR,
+    /** The caller hung up before a decision; set for the {@code h} extension, no destination. */
+    HANGUP
 }

@@ -11,7 +11,15 @@ public final class Router {
 
     private Router() {}
 
+    /**
+     * The decision for {@code outcome}. A hang-up is HANGUP with rule {@code hangup}, the digits pressed, and no
+     * destination: nobody is left to send anywhere, the {@code h} extension reads what happened.
+     */
     public static Decision decide(Route route, String digits, LookupOutcome outcome) {
+        if (outcome instanceof LookupOutcome.HungUp) {
+            return new Decision(route.name(), CallStatus.HANGUP, Optional.empty(), false, "hangup", Optional.empty(), digits,
+                    Optional.empty(), route.object(), route.retrieve(), route.records() > 1, List.of(), Optional.empty(), List.of());
+        }
         if (outcome instanceof LookupOutcome.Withheld) {
             return path(route, digits, CallStatus.WITHHELD, "withheld", route.withheldPath(), Optional.empty(), Optional.empty());
         }

@@ -47,6 +47,7 @@ public final class Database implements AutoCloseable {
 
     private final DatabaseSettings settings;
     private final Options options;
+    private final StoreTime time;
     private final HikariDataSource pool;
     private final ExecutorService executor;
     private final CompletableFuture<Database> ready = new CompletableFuture<>();
@@ -56,9 +57,10 @@ public final class Database implements AutoCloseable {
     private volatile boolean closed;
     private volatile Supplier<AuditCounts> audit = () -> new AuditCounts(0, 0);
 
-    private Database(DatabaseSettings settings, Options options) {
+    private Database(DatabaseSettings settings, Options options, StoreTime time) {
         this.settings = settings;
         this.options = options;
+        this.time = time;
         this.pool = new HikariDataSource(poolConfig(settings, options));
         this.executor = Executors.newFixedThreadPool(options.threads(), daemonThreads("crmroute-db"));
     }
@@ -69,7 +71,12 @@ public final class Database implements AutoCloseable {
 
     /** Starts the pool and the first migration attempt; never fails for an unreachable database. */
     public static Database connect(DatabaseSettings settings, Options options) {
-        Database database = new Database(settings, options);
+        return connect(settings, options, StoreTime.system());
+    }
+
+    /** As above, retrying the first connection after back-offs on {@code time}. */
+    public static Database connect(DatabaseSettings settings, Options options, StoreTime time) {
+        Database database = new Database(settings, options, time);
         database.migrateLater(Duration.ZERO, options.retryMin());
         return database;
     }
@@ -166,12 +173,15 @@ public final class Database implements AutoCloseable {
 
     private void migrateLater(Duration delay, Duration nextDelay) {
         if (closed) return;
-        try {
-            CompletableFuture.runAsync(() -> migrate(nextDelay),
-                    CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, executor));
-        } catch (RejectedExecutionException e) {
-            // Closed while scheduling: nothing left to migrate for.
-        }
+        Runnable attempt = () -> {
+            try {
+                executor.execute(() -> migrate(nextDelay));
+            } catch (RejectedExecutionException e) {
+                // Closed while waiting: nothing left to migrate for.
+            }
+        };
+        if (delay.isZero()) attempt.run();
+        else time.scheduler().schedule(attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void migrate(Duration nextDelay) {

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The routes calls are served from, kept in step with the database. Calls read an immutable snapshot
  * (one volatile read), so a call keeps the route it started with. A listener thread of its own holds a
- * connection that LISTENs on {@code crmroute_routes}, and also polls the route revision every {@code
- * pollInterval} in case a notification is lost; on a change it loads every route and compiles the ones
+ * connection that LISTENs on {@code crmroute_routes}; in case a notification is lost, the route
+ * revision is also polled every {@code pollInterval} of the injected {@link StoreTime}, which also
+ * times the listener's reconnects. On a change it loads every route and compiles the ones
  * whose version changed. A route that does not compile is skipped with an error logged, and its last
  * good version stays. While the database is down the last snapshot is served; before it was ever
  * reached, the last snapshot file written (if any), else the config's routes.
@@ -41,6 +42,8 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveRouteTable.class);
     static final String CHANNEL = "crmroute_routes";
+    /** How long the listener waits for a notification before checking whether it was closed. */
+    private static final int WAKE_MILLIS = 1000;
 
     /** How often to poll without a notification, and where to keep the last good routes across restarts. */
     public record Options(Duration pollInterval, Optional<Path> snapshotFile) {
@@ -56,8 +59,10 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
     private final RouteCompiler compiler;
     private final Map<String, ? extends JsonNode> seed;
     private final Options options;
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final StoreTime time;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Thread listener;
+    private volatile ScheduledFuture<?> poller;
     private final Map<String, Good> good = new HashMap<>();
     private final Map<String, Long> seen = new HashMap<>();
     private volatile Map<String, Route> routes;
@@ -66,8 +71,9 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
     private volatile Connection listening;
 
     private LiveRouteTable(Database database, RouteCompiler compiler, Map<String, Route> initial,
-                           Map<String, ? extends JsonNode> seed, Options options) {
+                           Map<String, ? extends JsonNode> seed, Options options, StoreTime time) {
         this.database = database;
+        this.time = time;
         this.compiler = compiler;
         this.seed = Map.copyOf(seed);
         this.options = options;
@@ -83,9 +89,17 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
      */
     public static LiveRouteTable start(Database database, RouteCompiler compiler, Map<String, Route> configRoutes,
                                        Map<String, ? extends JsonNode> seed, Options options) {
+        return start(database, compiler, configRoutes, seed, options, StoreTime.system());
+    }
+
+    /** As above, polling and reconnecting on {@code time}. */
+    public static LiveRouteTable start(Database database, RouteCompiler compiler, Map<String, Route> configRoutes,
+                                       Map<String, ? extends JsonNode> seed, Options options, StoreTime time) {
         Map<String, Route> initial = options.snapshotFile().flatMap(file -> readSnapshot(file, compiler)).orElse(configRoutes);
-        LiveRouteTable table = new LiveRouteTable(database, compiler, initial, seed, options);
+        LiveRouteTable table = new LiveRouteTable(database, compiler, initial, seed, options, time);
         table.listener.start();
+        long every = options.pollInterval().toNanos();
+        table.poller = time.scheduler().scheduleWithFixedDelay(table::poll, every, every, TimeUnit.NANOSECONDS);
         return table;
     }
 
@@ -112,15 +126,25 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
         });
     }
 
+    /** The fallback for a lost notification: loads the routes when the revision moved. Never blocks the timer. */
+    private void poll() {
+        if (!database.migrated() || closed.isDone()) return;
+        database.call(connection -> {
+            if (RouteStore.revision(connection) != revision) apply(RouteStore.loadAll(connection));
+            return null;
+        }).exceptionally(failure -> {
+            log.debug("route poll failed: {}", failure.toString());
+            return null;
+        });
+    }
+
     private void listen() {
         Duration firstRetry = shorter(options.pollInterval(), Duration.ofMillis(500));
         Duration backoff = firstRetry;
         boolean failing = false;
-        while (closed.getCount() > 0) {
-            if (!database.migrated()) {
-                if (await(shorter(options.pollInterval(), Duration.ofMillis(200)))) return;
-                continue;
-            }
+        // Nothing to listen to before the schema is there.
+        CompletableFuture.anyOf(database.whenReady(), closed).join();
+        while (!closed.isDone()) {
             try (Connection connection = DriverManager.getConnection(database.settings().url(), listenerProperties())) {
                 listening = connection;
                 try (Statement listen = connection.createStatement()) {
@@ -131,16 +155,20 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
                 if (failing) log.info("route listener reconnected");
                 failing = false;
                 backoff = firstRetry;
-                while (closed.getCount() > 0) {
-                    // LISTEN came first, so a change committed from here on is either read now or notified.
-                    if (RouteStore.revision(connection) != revision) apply(RouteStore.loadAll(connection));
-                    notifications.getNotifications((int) Math.max(1, options.pollInterval().toMillis()));
+                // LISTEN came first, so a change committed from here on is either read now or notified.
+                if (RouteStore.revision(connection) != revision) apply(RouteStore.loadAll(connection));
+                while (!closed.isDone()) {
+                    // Wakes now and then only to see whether it was closed; close() also cuts the wait short.
+                    var received = notifications.getNotifications(WAKE_MILLIS);
+                    if (received != null && received.length > 0 && RouteStore.revision(connection) != revision) {
+                        apply(RouteStore.loadAll(connection));
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
-                if (closed.getCount() == 0) return;
+                if (closed.isDone()) return;
                 if (!failing) log.warn("route listener lost the database, serving the last routes: {}", database.describe(e));
                 failing = true;
-                if (await(backoff)) return;
+                CompletableFuture.anyOf(time.after(backoff), closed).join();
                 backoff = shorter(backoff.multipliedBy(2), Duration.ofSeconds(30));
             }
         }
@@ -246,19 +274,11 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
         return properties;
     }
 
-    /** Waits, or returns true at once when closed. */
-    private boolean await(Duration delay) {
-        try {
-            return closed.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
     @Override
     public void close() {
-        closed.countDown();
+        closed.complete(null);
+        ScheduledFuture<?> polling = poller;
+        if (polling != null) polling.cancel(false);
         Connection connection = listening;
         try {
             // Cuts the wait for a notification short.

@@ -4,5 +4,7 @@
  * database down), {@link io.crmroute.store.RouteStore} (routes as admins write them, versioned),
  * {@link io.crmroute.store.LiveRouteTable} (the routes calls read, following LISTEN/NOTIFY and polling)
  * and {@link io.crmroute.store.DecisionLog} (the asynchronous, batched, outage-proof audit of decisions).
+ * When to flush, retry and poll comes from a {@link io.crmroute.store.StoreTime}, so tests move time
+ * themselves.
  */
 package io.crmroute.store;

@@ -67,10 +67,18 @@ class AgiCommandEncoderTest {
         });
     }
 
+    /** {@code SET VARIABLE "X" "} and the closing quote are 19 characters: a value of 8171 makes a line of 8190. */
     @Test
-    void lineOverTheBoundFailsTheWrite() {
-        assertRejected(new SetVariableCommand("X", "y".repeat(8192)));
-        assertWire(new SetVariableCommand("X", "y".repeat(8192 - 20)), "SET VARIABLE \"X\" \"" + "y".repeat(8172) + "\"\n");
+    void aLineOf8190BytesIsSentAndOneOf8191IsNot() {
+        assertWire(new SetVariableCommand("X", "y".repeat(8171)), "SET VARIABLE \"X\" \"" + "y".repeat(8171) + "\"\n");
+        assertRejected(new SetVariableCommand("X", "y".repeat(8172)));
+    }
+
+    @Test
+    void theBoundCountsBytesAsAsteriskReadsThem() {
+        String twoByteFirst = "\u00e9" + "y".repeat(8169); // 8170 characters, 8171 bytes
+        assertWire(new SetVariableCommand("X", twoByteFirst), "SET VARIABLE \"X\" \"" + twoByteFirst + "\"\n");
+        assertRejected(new SetVariableCommand("X", twoByteFirst + "y"));
     }
 
     private void assertWire(AgiCommand command, String expected) {

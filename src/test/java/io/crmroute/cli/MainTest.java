@@ -56,6 +56,17 @@ class MainTest {
     }
 
     @Test
+    void checkRefusesAnEmptyAllowlistAndAcceptsIpv4MappedRanges(@TempDir Path dir) throws Exception {
+        Path empty = dir.resolve("empty.yaml");
+        Files.writeString(empty, "server:\n  agi: { allow: [] }\nroutes: {}\n");
+        assertEquals(1, run("check", "--config", empty.toString()));
+        assertTrue(err.toString().contains("server.agi.allow (line 2): empty: nobody could connect"), err.toString());
+        Path mapped = dir.resolve("mapped.yaml");
+        Files.writeString(mapped, "server:\n  agi: { allow: [\"::ffff:127.0.0.1/128\", \"::ffff:0:0/96\"] }\nroutes: {}\n");
+        assertEquals(0, run("check", "--config", mapped.toString()), err.toString());
+    }
+
+    @Test
     void simulateExplainsTheDecisionForACallerOnTheShippedConfig() {
         assertEquals(0, run("simulate", "--config", "config/crmroute.yaml", "--route", "vip", "--callerid", "15551230001"),
                 err.toString());

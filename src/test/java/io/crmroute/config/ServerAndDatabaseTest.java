@@ -3,6 +3,7 @@ package io.crmroute.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +41,61 @@ class ServerAndDatabaseTest {
                 "server.agi.allow[1] (line 4): \"10.0.0.0/x\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[2] (line 4): \"2001:db8::/129\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[3] (line 4): \"example.com\": " + ServerReader.CIDR_EXPECTED,
-                "server.web (line 5): unknown key \"web\" (expected one of: agi, http)"), problems);
+                "server.web (line 5): unknown key \"web\" (expected one of: agi, drain-timeout, http)"), problems);
+    }
+
+    @Test
+    void anEmptyAllowlistIsAProblemNotAnOpenPort() {
+        assertEquals(List.of("server.agi.allow (line 2): " + ServerReader.ALLOW_EMPTY), problems("server:\n  agi: { allow: [] }\n"));
+        assertEquals(List.of("0.0.0.0/0", "::/0"), load("server:\n  agi: { allow: [0.0.0.0/0, \"::/0\"] }\n").server().agiAllow());
+    }
+
+    @Test
+    void ipv4MappedRangesAreReadAsTheIpv4RangeTheyMap() {
+        assertEquals(List.of("127.0.0.1/32", "0.0.0.0/0", "10.1.0.0/16"), load("server:\n  agi:\n"
+                + "    allow: [\"::ffff:127.0.0.1/128\", \"::ffff:0:0/96\", \"::ffff:10.1.0.0/112\"]\n").server().agiAllow());
+        assertEquals(List.of("server.agi.allow[0] (line 2): \"::ffff:0:0/80\": " + ServerReader.IPV4_MAPPED_EXPECTED),
+                problems("server:\n  agi: { allow: [\"::ffff:0:0/80\"] }\n"));
+    }
+
+    @Test
+    void drainTimeoutBacklogAndConnectionCaps() {
+        ServerSettings defaults = load("routes: {}\n").server();
+        assertEquals(Duration.ofSeconds(10), defaults.drainTimeout());
+        assertEquals(4096, defaults.agiBacklog());
+        assertEquals(5000, defaults.agiMaxConnectionsPerSource());
+        assertEquals(20000, defaults.agiMaxConnections());
+        ServerSettings set = load("server:\n  drain-timeout: 30s\n"
+                + "  agi: { backlog: 8192, max-connections-per-source: 3000, max-connections: 6000 }\n").server();
+        assertEquals(new ServerSettings("0.0.0.0", 4573, List.of("127.0.0.1/32", "::1/128"), "127.0.0.1", 8080,
+                Duration.ofSeconds(30), 8192, 3000, 6000, Duration.ofSeconds(5), HttpLimits.DEFAULTS), set);
+        assertEquals(List.of(
+                "server.drain-timeout (line 2): \"1h\": at most 5m",
+                "server.agi.backlog (line 3): \"0\": expected a whole number from 1 to 65535",
+                "server.agi.max-connections-per-source (line 3): \"0\": expected a whole number from 1 to 1000000"),
+                problems("server:\n  drain-timeout: 1h\n  agi: { backlog: 0, max-connections-per-source: 0 }\n"));
+    }
+
+    @Test
+    void aPasswordWrittenInTheJdbcUrlIsTakenOutOfIt() {
+        DatabaseSettings settings = new DatabaseSettings(
+                "jdbc:postgresql://db.example.com:5432/crmroute?user=app&password=s3cr%26t&ssl=true", "app", "");
+        assertEquals("jdbc:postgresql://db.example.com:5432/crmroute?user=app&ssl=true", settings.url());
+        assertEquals("s3cr&t", settings.password());
+        assertEquals("jdbc:postgresql://db:5432/x", new DatabaseSettings("jdbc:postgresql://db:5432/x?password=p", "u", "").url());
+        assertEquals("jdbc:postgresql://db:5432/x?a=1", new DatabaseSettings("jdbc:postgresql://db:5432/x?password=p&a=1", "u", "").url());
+        assertEquals("p", new DatabaseSettings("jdbc:postgresql://db:5432/x?password=p", "u", "other").password());
+        assertEquals("env", new DatabaseSettings("jdbc:postgresql://db:5432/x", "u", "env").password());
+    }
+
+    @Test
+    void aDatabaseIsShownByWhereItIsNeverByHowToLogIn() {
+        DatabaseSettings settings = new DatabaseSettings("jdbc:postgresql://db.example.com:5432/crmroute?sslpassword=kp&ssl=true", "app", "pw");
+        assertEquals("db.example.com:5432/crmroute", settings.location());
+        assertEquals("jdbc:postgresql://db.example.com:5432/crmroute?sslpassword=****&ssl=true", settings.shownUrl());
+        assertEquals("DatabaseSettings[url=jdbc:postgresql://db.example.com:5432/crmroute?sslpassword=****&ssl=true, user=app, password=****]",
+                settings.toString());
+        assertEquals("127.0.0.1/crmroute", new DatabaseSettings("jdbc:postgresql://127.0.0.1/crmroute", "u", "").location());
     }
 
     @Test

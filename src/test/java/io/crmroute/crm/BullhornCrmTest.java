@@ -2,6 +2,7 @@ package io.crmroute.crm;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.crmroute.crm.FakeCrmServer.Reply;
+import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,10 @@ class BullhornCrmTest {
 
     private CrmConnector bullhorn() {
         return CrmConnectors.create(spec(), context);
+    }
+
+    private CrmConnector bullhorn(CrmContext in) {
+        return CrmConnectors.create(spec(), in);
     }
 
     private static LookupRequest lookup(String value, Duration budget, List<String> trace) {
@@ -193,7 +198,7 @@ class BullhornCrmTest {
     }
 
     @Test
-    void theLoginFollowsA307ToTheUsersDataCentre() throws Exception {
+    void theLoginFollowsA307ToTheUsersDataCentreWithinTheDomain() throws Exception {
         rest = new FakeCrmServer(Reply.json(SEARCH));
         other = new FakeCrmServer(login(1)); // the data centre's login
         auth = new FakeCrmServer(grant(1),
@@ -253,9 +258,13 @@ class BullhornCrmTest {
     }
 
     @Test
-    void aSilentServerTimesOutWithinAShortBudget() throws Exception {
+    void aSilentServerTimesOutAtTheCrmTimeout() throws Exception {
         serve(Reply.never());
-        failure(bullhorn().lookup(lookup("+14155552671", Duration.ofMillis(400), new ArrayList<>())), CrmException.Kind.TIMEOUT);
+        ManualTime time = new ManualTime();
+        try (CrmContext driven = TestCrms.drivenBy(time)) {
+            CompletableFuture<LookupResult> answer = bullhorn(driven).lookup(lookup("+14155552671", Duration.ofMillis(400), new ArrayList<>()));
+            assertEquals("crm bh: no answer within 5000 ms", TestCrms.timesOutAtTheCrmTimeout(time, answer, rest, 1).getMessage());
+        }
     }
 
     @Test
@@ -283,5 +292,17 @@ class BullhornCrmTest {
             assertFalse(trace.get(0).contains(secret), secret);
             assertFalse(e.getMessage().contains(secret), secret);
         }
+    }
+
+    @Test
+    void aLoginRedirectOutsideTheDomainIsNotFollowed() throws Exception {
+        rest = new FakeCrmServer(Reply.json(SEARCH));
+        other = new FakeCrmServer(login(1));
+        String foreign = other.url("/rest-services/login?version=*&access_token=25%3Aat-1").replace("127.0.0.1", "localhost");
+        auth = new FakeCrmServer(grant(1), Reply.status(307).withHeader("Location", foreign));
+        CrmException e = failure(bullhorn().lookup(lookup("+14155552671")), CrmException.Kind.HTTP_STATUS);
+        assertEquals("crm bh: HTTP 307 redirect to localhost:" + foreign.split(":")[2].split("/")[0] + " not followed", e.getMessage());
+        assertTrue(other.seen().isEmpty(), "the access token went nowhere else");
+        assertTrue(rest.seen().isEmpty());
     }
 }

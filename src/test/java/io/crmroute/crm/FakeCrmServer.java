@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** A CRM on 127.0.0.1 answering from a script of replies, recording what it was asked. */
@@ -26,7 +27,7 @@ final class FakeCrmServer implements AutoCloseable {
         }
     }
 
-    /** A reply; {@code status} 0 means never answer (park until the server closes). */
+    /** A reply; {@code status} 0 means never answer (park until the server closes); an empty content type sends none. */
     record Reply(int status, String contentType, String body, Map<String, String> headers) {
         static Reply json(String body) {
             return new Reply(200, "application/json", body, Map.of());
@@ -56,6 +57,7 @@ final class FakeCrmServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<Reply> script = new CopyOnWriteArrayList<>();
+    private final Semaphore arrived = new Semaphore(0);
 
     /** Answers the replies in order, repeating the last one. */
     FakeCrmServer(Reply... replies) throws IOException {
@@ -80,6 +82,12 @@ final class FakeCrmServer implements AutoCloseable {
         return seen;
     }
 
+    /** Waits (at most 30 s, however busy the machine) until {@code count} requests have arrived. */
+    void awaitRequests(int count) throws InterruptedException {
+        if (!arrived.tryAcquire(count, 30, TimeUnit.SECONDS)) throw new AssertionError("requests arrived: " + seen.size() + " of " + count);
+        arrived.release(count);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         int index;
@@ -88,6 +96,7 @@ final class FakeCrmServer implements AutoCloseable {
             seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(),
                     Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRequestURI().getRawPath()));
         }
+        arrived.release();
         Reply reply = script.get(Math.min(index, script.size() - 1));
         if (reply.status() == 0) {
             try {
@@ -99,7 +108,7 @@ final class FakeCrmServer implements AutoCloseable {
             return;
         }
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        if (!reply.contentType().isEmpty()) exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
         exchange.getResponseBody().write(bytes);

@@ -2,6 +2,7 @@ package io.crmroute.crm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmroute.crm.FakeCrmServer.Reply;
+import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +38,13 @@ class HttpCrmTest {
     }
 
     private CrmConnector billing(Map<String, String> settings) {
+        return billing(settings, context);
+    }
+
+    private CrmConnector billing(Map<String, String> settings, CrmContext in) {
         Map<String, String> all = new HashMap<>(Map.of("url", server.url("/crm"), "allow-insecure", "true"));
         all.putAll(settings);
-        return CrmConnectors.create(TestCrms.spec("billing", CrmType.HTTP, all), context);
+        return CrmConnectors.create(TestCrms.spec("billing", CrmType.HTTP, all), in);
     }
 
     private static LookupRequest lookup(String callerId, String digits, Duration budget, List<String> trace) {
@@ -155,14 +160,75 @@ class HttpCrmTest {
     }
 
     @Test
-    void aSilentServerTimesOutWithinTheBudget() throws Exception {
+    void aSilentServerTimesOutWithinTheBudgetOfABareConnector() throws Exception {
         server = new FakeCrmServer(Reply.never());
-        long start = System.nanoTime();
-        CrmException e = failure(billing(Map.of()).lookup(lookup("+15551234567", "", Duration.ofMillis(200), new ArrayList<>())),
-                CrmException.Kind.TIMEOUT);
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        assertEquals("crm billing: no answer within 200 ms", e.getMessage());
-        assertTrue(elapsedMs < 1000, "took " + elapsedMs + " ms");
+        ManualTime time = new ManualTime();
+        try (CrmContext driven = TestCrms.drivenBy(time)) {
+            CrmConnector bare = CrmConnectors.connectorFor(TestCrms.spec("billing", CrmType.HTTP,
+                    Map.of("url", server.url("/crm"), "allow-insecure", "true")), driven);
+            var answer = bare.lookup(lookup("+15551234567", "", Duration.ofMillis(200), new ArrayList<>()));
+            server.awaitRequests(1);
+            time.advance(Duration.ofMillis(199));
+            assertFalse(answer.isDone());
+            time.advance(Duration.ofMillis(1));
+            assertEquals("crm billing: no answer within 200 ms", failure(answer, CrmException.Kind.TIMEOUT).getMessage());
+        }
+    }
+
+    @Test
+    void anHtmlPageIsAFailureNeverAValue() throws Exception {
+        server = new FakeCrmServer(new Reply(200, "text/html; charset=UTF-8", "<html><body>Please sign in</body></html>", Map.of()));
+        CrmException e = failure(billing(Map.of()).lookup(lookup("+15551234567")), CrmException.Kind.BAD_RESPONSE);
+        assertEquals("crm billing: reply is text/html (expected text/plain or JSON)", e.getMessage());
+    }
+
+    @Test
+    void onlyTextAndJsonMediaTypesAreRead() throws Exception {
+        server = new FakeCrmServer(
+                new Reply(200, "application/vnd.api+json", "{\"value\": \"GOLD\"}", Map.of()),
+                new Reply(200, "Application/JSON; charset=utf-8", "{\"value\": \"SILVER\"}", Map.of()),
+                new Reply(200, "application/xml", "<value>GOLD</value>", Map.of()),
+                new Reply(200, "application/octet-stream", "GOLD", Map.of()));
+        CrmConnector crm = billing(Map.of());
+        assertEquals(Optional.of("GOLD"), await(crm.lookup(lookup("+15551230001"))).records().get(0).get("status"));
+        assertEquals(Optional.of("SILVER"), await(crm.lookup(lookup("+15551230002"))).records().get(0).get("status"));
+        assertEquals("crm billing: reply is application/xml (expected text/plain or JSON)",
+                failure(crm.lookup(lookup("+15551230003")), CrmException.Kind.BAD_RESPONSE).getMessage());
+        assertEquals("crm billing: reply is application/octet-stream (expected text/plain or JSON)",
+                failure(crm.lookup(lookup("+15551230004")), CrmException.Kind.BAD_RESPONSE).getMessage());
+    }
+
+    @Test
+    void aReplyWithoutAContentTypeIsReadByItsFirstCharacter() throws Exception {
+        server = new FakeCrmServer(
+                new Reply(200, "", "{\"value\": \"GOLD\"}", Map.of()),
+                new Reply(200, "", "SILVER", Map.of()),
+                new Reply(200, "", "<!DOCTYPE html><html>Sign in</html>", Map.of()));
+        CrmConnector crm = billing(Map.of());
+        assertEquals(Optional.of("GOLD"), await(crm.lookup(lookup("+15551230001"))).records().get(0).get("status"));
+        assertEquals(Optional.of("SILVER"), await(crm.lookup(lookup("+15551230002"))).records().get(0).get("status"));
+        CrmException e = failure(crm.lookup(lookup("+15551230003")), CrmException.Kind.BAD_RESPONSE);
+        assertEquals("crm billing: reply has no Content-Type and looks like markup", e.getMessage());
+    }
+
+    @Test
+    void aRedirectIsNeverFollowedAndNamesOnlyTheHost() throws Exception {
+        try (FakeCrmServer elsewhere = new FakeCrmServer(Reply.text("GOLD"))) {
+            String location = elsewhere.url("/steal?key=k-123");
+            server = new FakeCrmServer(new Reply(302, "text/plain", "", Map.of("Location", location)),
+                    new Reply(307, "text/plain", "", Map.of("Location", location)));
+            CrmSpec spec = TestCrms.withHeaders(
+                    TestCrms.spec("billing", CrmType.HTTP, Map.of("url", server.url("/crm"), "allow-insecure", "true")),
+                    Map.of("X-Api-Key", "k-123"), Set.of("k-123"));
+            CrmConnector crm = CrmConnectors.create(spec, context);
+            String host = location.substring("http://".length(), location.indexOf("/steal"));
+            assertEquals("crm billing: HTTP 302 redirect to " + host + " not followed",
+                    failure(crm.lookup(lookup("+15551230001")), CrmException.Kind.HTTP_STATUS).getMessage());
+            assertEquals("crm billing: HTTP 307 redirect to " + host + " not followed",
+                    failure(crm.lookup(lookup("+15551230002")), CrmException.Kind.HTTP_STATUS).getMessage());
+            assertEquals(2, server.seen().size());
+            assertTrue(elsewhere.seen().isEmpty(), "the other host received no request, so no X-Api-Key");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.crmroute.crm;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.crmroute.crm.FakeCrmServer.Reply;
+import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.TestCrms.failure;
@@ -40,9 +42,13 @@ class HubSpotCrmTest {
     }
 
     private CrmConnector hubspot(String token) {
+        return hubspot(token, context);
+    }
+
+    private CrmConnector hubspot(String token, CrmContext in) {
         CrmSpec spec = new CrmSpec("hs", CrmType.HUBSPOT, Optional.of(server.url("/")), token.isEmpty() ? Map.of() : Map.of("api-token", token),
                 CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(TOKEN), Path.of("."));
-        return CrmConnectors.create(spec, context);
+        return CrmConnectors.create(spec, in);
     }
 
     private static LookupRequest byPhone(String callerId, int limit, Duration budget, List<String> trace) {
@@ -159,11 +165,13 @@ class HubSpotCrmTest {
     }
 
     @Test
-    void aSilentServerTimesOutWithinAShortBudget() throws Exception {
+    void aSilentServerTimesOutAtTheCrmTimeout() throws Exception {
         server = new FakeCrmServer(Reply.never());
-        CrmException e = failure(hubspot(TOKEN).lookup(byPhone("+14155552671", 1, Duration.ofMillis(200), new ArrayList<>())),
-                CrmException.Kind.TIMEOUT);
-        assertEquals("crm hs: no answer within 200 ms", e.getMessage());
+        ManualTime time = new ManualTime();
+        try (CrmContext driven = TestCrms.drivenBy(time)) {
+            CompletableFuture<LookupResult> answer = hubspot(TOKEN, driven).lookup(byPhone("+14155552671", 1, Duration.ofMillis(200), new ArrayList<>()));
+            assertEquals("crm hs: no answer within 5000 ms", TestCrms.timesOutAtTheCrmTimeout(time, answer, server, 1).getMessage());
+        }
     }
 
     @Test
@@ -184,5 +192,16 @@ class HubSpotCrmTest {
         assertEquals(1, trace.size());
         assertTrue(trace.get(0).startsWith("POST " + server.url("/crm/v3/objects/contacts/search") + " {"), trace.get(0));
         assertFalse(trace.get(0).contains(TOKEN));
+    }
+
+    @Test
+    void aRedirectedSearchIsNotFollowed() throws Exception {
+        try (FakeCrmServer elsewhere = new FakeCrmServer(Reply.json(NOTHING))) {
+            server = new FakeCrmServer(new Reply(302, "text/plain", "", Map.of("Location", elsewhere.url("/crm/v3/objects/contacts/search"))));
+            CrmException e = failure(hubspot(TOKEN).lookup(byPhone("+14155552671", 1, Duration.ofMillis(1500), new ArrayList<>())),
+                    CrmException.Kind.HTTP_STATUS);
+            assertEquals("crm hs: HTTP 302 redirect to " + elsewhere.url("").substring("http://".length()) + " not followed", e.getMessage());
+            assertTrue(elsewhere.seen().isEmpty(), "the bearer token went nowhere else");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.crmroute.crm;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.crmroute.testing.ManualTime;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -67,6 +69,24 @@ final class TestCrms {
         CrmException crm = assertInstanceOf(CrmException.class, e.getCause());
         assertEquals(kind, crm.kind(), crm.getMessage());
         return crm;
+    }
+
+    /** Real HTTP on time the test drives: no deadline passes until {@code time.advance} says so. */
+    static CrmContext drivenBy(ManualTime time) {
+        return CrmContext.create(time.clock(), time.ticker(), time.scheduler());
+    }
+
+    /**
+     * The failure of {@code answer}, a lookup that {@code silent} holds without answering, once the
+     * test has moved time to the CRM's (default) timeout: nothing ends a moment before it.
+     */
+    static CrmException timesOutAtTheCrmTimeout(ManualTime time, CompletableFuture<LookupResult> answer, FakeCrmServer silent,
+            int requests) throws InterruptedException {
+        silent.awaitRequests(requests);
+        time.advance(CrmSpec.DEFAULT_TIMEOUT.minusMillis(1));
+        assertFalse(answer.isDone(), "nothing ends before the CRM's timeout, whatever the caller's budget");
+        time.advance(Duration.ofMillis(1));
+        return failure(answer, CrmException.Kind.TIMEOUT);
     }
 
     /** A ticker tests move by hand. */

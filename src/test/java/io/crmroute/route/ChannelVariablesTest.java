@@ -48,6 +48,16 @@ class ChannelVariablesTest {
     }
 
     @Test
+    void aHangUpSetsStatusRuleAndTheDigitsPressedOnly() {
+        Decision decision = Router.decide(Routes.vip(1), "0042", new LookupOutcome.HungUp());
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("CRMROUTE_STATUS", "HANGUP");
+        expected.put("CRMROUTE_RULE", "hangup");
+        expected.put("CRMROUTE_DIGITS", "0042");
+        assertEquals(List.copyOf(expected.entrySet()), List.copyOf(ChannelVariables.of(decision).entrySet()));
+    }
+
+    @Test
     void namesAndValuesAreMadeSafeForTheDialplan() {
         assertEquals("Custom_Field__c", ChannelVariables.name("Custom.Field__c"));
         assertEquals("a_b_c", ChannelVariables.name("a b-c"));

@@ -47,6 +47,16 @@ class RouterTest {
     }
 
     @Test
+    void aHangUpIsDecidedWithoutADestinationOrARecord() {
+        Decision decision = Router.decide(Routes.vip(1), "", new LookupOutcome.HungUp());
+        assertEquals(CallStatus.HANGUP, decision.status());
+        assertEquals("hangup", decision.rule());
+        assertEquals(Optional.empty(), decision.destination());
+        assertEquals(Optional.empty(), decision.recordCount(), "the CRM's answer, if any, was not awaited");
+        assertEquals(Optional.empty(), decision.error());
+    }
+
+    @Test
     void eachOtherPathHasItsOwnDestination() {
         Route route = Routes.vip(1);
         assertEquals(new Destination.Queue("500"), Router.decide(route, "", found()).destination().orElseThrow());

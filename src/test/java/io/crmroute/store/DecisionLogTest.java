@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crmroute.config.DatabaseSettings;
 import io.crmroute.route.Decision;
+import io.crmroute.testing.ManualTime;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -76,17 +78,38 @@ class DecisionLogTest {
     }
 
     @Test
-    void writesEveryRowExactlyOnceAcrossAnOutage() throws Exception {
+    void aPartialBatchWaitsForTheFlushIntervalAndAFullOneIsWrittenAtOnce() throws Exception {
+        ManualTime time = new ManualTime();
+        DecisionLog.Options options = new DecisionLog.Options(1000, 5, Duration.ofSeconds(1), Duration.ofMillis(50),
+                Duration.ofMillis(300), Duration.ofSeconds(5));
+        try (Database database = Database.connect(TestPostgres.shared().createDatabase("flush"), DatabaseTest.FAST);
+             DecisionLog log = DecisionLog.start(database, options, storeTime(time))) {
+            database.whenReady().get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 3; i++) log.record(row("+1555000" + i, "vip", "MATCH", T0));
+            assertEquals(0, log.counters().written(), "three rows wait for the flush");
+
+            time.advance(Duration.ofSeconds(1));
+            Await.until("the flushed rows in the database", Duration.ofSeconds(10), () -> log.counters().written() == 3);
+
+            for (int i = 0; i < 5; i++) log.record(row("+1555100" + i, "vip", "MATCH", T0));
+            Await.until("a full batch written with time standing still", Duration.ofSeconds(10), () -> log.counters().written() == 8);
+            assertEquals(0, log.counters().pending());
+        }
+    }
+
+    @Test
+    void writesEveryRowExactlyOnceAcrossAnOutageRetryingAfterTheBackOff() throws Exception {
+        ManualTime time = new ManualTime();
         TestPostgres server = TestPostgres.startPrivate();
         try {
             DatabaseSettings settings = server.createDatabase("outage");
             try (Database database = Database.connect(settings, DatabaseTest.FAST);
-                 DecisionLog log = DecisionLog.start(database, FAST)) {
+                 DecisionLog log = DecisionLog.start(database, FAST, storeTime(time))) {
                 database.whenReady().get(30, TimeUnit.SECONDS);
                 Set<UUID> recorded = new HashSet<>();
                 int calls = 0;
                 for (int i = 0; i < 300; i++, calls++) recordOne(log, recorded, calls);
-                Await.until("rows flowing", Duration.ofSeconds(30), () -> log.counters().written() > 0);
+                Await.until("full batches written", Duration.ofSeconds(30), () -> log.counters().written() == 300);
 
                 server.stop();   // calls go on while the database is down
                 for (int i = 0; i < 700; i++, calls++) recordOne(log, recorded, calls);
@@ -96,7 +119,12 @@ class DecisionLogTest {
 
                 server.start();
                 for (int i = 0; i < 200; i++, calls++) recordOne(log, recorded, calls);
-                Await.until(() -> "all rows written: " + log.counters(), Duration.ofSeconds(60), () -> log.counters().pending() == 0);
+                assertEquals(300, log.counters().written(), "nothing is retried before the back-off has passed");
+                // Each step passes the longest back-off; the database, restarting, may refuse a try or two.
+                Await.until(() -> "all rows written: " + log.counters(), Duration.ofSeconds(30), () -> {
+                    time.advance(FAST.retryMax());
+                    return log.counters().pending() == 0;
+                });
 
                 assertEquals(0, log.counters().dropped());
                 assertEquals(1500, log.counters().written());
@@ -113,6 +141,56 @@ class DecisionLogTest {
         } finally {
             server.stopIfRunning();
         }
+    }
+
+    @Test
+    void closeWritesEveryBufferedRowAndCountsThemWritten() throws Exception {
+        ManualTime time = new ManualTime();
+        try (Database database = Database.connect(TestPostgres.shared().createDatabase("drain"), DatabaseTest.FAST)) {
+            database.whenReady().get(30, TimeUnit.SECONDS);
+            DecisionLog log = DecisionLog.start(database, FAST, storeTime(time));
+            for (int i = 0; i < 30; i++) log.record(row("+1555200" + i, "vip", "MATCH", T0));   // less than a batch: no flush yet
+
+            log.close();
+
+            assertEquals(new DecisionLog.Counters(30, 30, 0, 0), log.counters());
+            assertEquals(30L, database.call(connection -> {
+                try (ResultSet result = connection.createStatement().executeQuery("SELECT count(*) FROM call_decision")) {
+                    result.next();
+                    return result.getLong(1);
+                }
+            }).get(10, TimeUnit.SECONDS));
+            log.record(row("+15559999", "vip", "MATCH", T0));
+            assertEquals(1, log.counters().dropped(), "a closed log takes no more rows");
+        }
+    }
+
+    @Test
+    void closeWithTheDatabaseDownRetriesUntilItsTimeoutThenCountsTheRowsLeft() throws Exception {
+        ManualTime time = new ManualTime();
+        DatabaseSettings nowhere = new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", "crmroute", "secret");
+        try (Database database = Database.connect(nowhere, DatabaseTest.FAST)) {
+            DecisionLog log = DecisionLog.start(database, FAST, storeTime(time));
+            for (int i = 0; i < 30; i++) log.record(row("+1555300" + i, "vip", "MATCH", T0));
+
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(log::close);
+            Duration step = FAST.retryMax();
+            Duration[] advanced = {Duration.ZERO};
+            Await.until("close to give up", Duration.ofSeconds(30), () -> {
+                if (closing.isDone()) return true;
+                time.advance(step);
+                advanced[0] = advanced[0].plus(step);
+                return false;
+            });
+            closing.get(10, TimeUnit.SECONDS);
+
+            assertTrue(advanced[0].compareTo(FAST.closeTimeout()) >= 0, "gave up only at its timeout, after " + advanced[0]);
+            assertEquals(new DecisionLog.Counters(30, 0, 0, 30), log.counters(), "written none, 30 left");
+        }
+    }
+
+    static StoreTime storeTime(ManualTime time) {
+        return new StoreTime(time.scheduler(), time::nanoTime);
     }
 
     private static void recordOne(DecisionLog log, Set<UUID> recorded, int call) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.route.Destination;
 import io.crmroute.route.Route;
+import io.crmroute.testing.ManualTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -19,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LiveRouteTableTest {
 
-    /** Long enough that only a notification explains a change seen within the test's deadlines. */
-    static final LiveRouteTable.Options NOTIFY_ONLY = new LiveRouteTable.Options(Duration.ofSeconds(60), Optional.empty());
+    static final LiveRouteTable.Options POLL_EVERY_2S = new LiveRouteTable.Options(Duration.ofSeconds(2), Optional.empty());
+
+    /** Time that stands still unless a test moves it: without it moving no poll runs, so only a notification explains a change. */
+    private final ManualTime time = new ManualTime();
 
     static String goldQueue(LiveRouteTable table, String route) {
         return table.route(route).map(r -> r.rules().get(0).to().target()).orElse("none");
@@ -30,7 +33,7 @@ class LiveRouteTableTest {
     void importsTheConfigRoutesAndFollowsChangesOnTheNextLookup() throws Exception {
         try (Database database = Database.connect(TestPostgres.shared().createDatabase("live"), DatabaseTest.FAST);
              LiveRouteTable table = LiveRouteTable.start(database, TestRoutes.compiler(), Map.of("vip", TestRoutes.route("vip", "103")),
-                     Map.of("vip", TestRoutes.document("103")), NOTIFY_ONLY)) {
+                     Map.of("vip", TestRoutes.document("103")), POLL_EVERY_2S, storeTime())) {
             assertEquals("103", goldQueue(table, "vip"));   // served from the config before the database answers
             Await.until("the first load", Duration.ofSeconds(30), () -> table.revision() > 0);
             RouteStore store = new RouteStore(database, TestRoutes.compiler());
@@ -49,7 +52,7 @@ class LiveRouteTableTest {
     @Test
     void keepsTheLastGoodVersionOfARouteChangedToSomethingInvalid() throws Exception {
         try (Database database = Database.connect(TestPostgres.shared().createDatabase("invalid"), DatabaseTest.FAST);
-             LiveRouteTable table = LiveRouteTable.start(database, TestRoutes.compiler(), Map.of(), Map.of(), NOTIFY_ONLY)) {
+             LiveRouteTable table = LiveRouteTable.start(database, TestRoutes.compiler(), Map.of(), Map.of(), POLL_EVERY_2S, storeTime())) {
             database.whenReady().get(30, TimeUnit.SECONDS);
             RouteStore store = new RouteStore(database, TestRoutes.compiler());
             store.put("vip", TestRoutes.document("103"), OptionalLong.empty()).get(10, TimeUnit.SECONDS);
@@ -67,15 +70,18 @@ class LiveRouteTableTest {
 
     @Test
     void pollsWhenNoNotificationComes() throws Exception {
-        LiveRouteTable.Options polling = new LiveRouteTable.Options(Duration.ofMillis(100), Optional.empty());
         try (Database database = Database.connect(TestPostgres.shared().createDatabase("poll"), DatabaseTest.FAST);
-             LiveRouteTable table = LiveRouteTable.start(database, TestRoutes.compiler(), Map.of(), Map.of(), polling)) {
+             LiveRouteTable table = LiveRouteTable.start(database, TestRoutes.compiler(), Map.of(), Map.of(), POLL_EVERY_2S, storeTime())) {
             database.whenReady().get(30, TimeUnit.SECONDS);
             Await.until("the first load", Duration.ofSeconds(10), () -> table.revision() >= 0);
             // A change whose notification is lost: the trigger is bypassed.
             sql(database, "ALTER TABLE route DISABLE TRIGGER route_changed", null);
             sql(database, "INSERT INTO route (name, document) VALUES ('quiet', ?::json)", TestRoutes.document("42").toString());
             sql(database, "UPDATE route_revision SET revision = revision + 1", null);
+            time.advance(Duration.ofMillis(1999));
+            assertEquals("none", goldQueue(table, "quiet"), "no poll before the interval");
+
+            time.advance(Duration.ofMillis(1));
             Await.until("the polled change", Duration.ofSeconds(10), () -> goldQueue(table, "quiet").equals("42"));
         }
     }
@@ -103,6 +109,10 @@ class LiveRouteTableTest {
         } finally {
             server.stopIfRunning();
         }
+    }
+
+    private StoreTime storeTime() {
+        return DecisionLogTest.storeTime(time);
     }
 
     private static void sql(Database database, String sql, String parameter) throws Exception {
