@@ -11,7 +11,8 @@ FROM eclipse-temurin:17-jre
 WORKDIR /opt/crmroute
 COPY --from=build /src/target/crmroute.jar crmroute.jar
 COPY config config
-RUN useradd --system --no-create-home crmroute
+# The console keeps its routes beside the config when there is no database: the config folder must be writable.
+RUN useradd --system --no-create-home crmroute && chown crmroute config
 USER crmroute
 EXPOSE 4573 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "crmroute.jar"]

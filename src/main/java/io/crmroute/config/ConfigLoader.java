@@ -100,9 +100,7 @@ public final class ConfigLoader {
                 knownCrms.put(name, spec.get());
             } else {
                 // Routes may still name a broken CRM; they are told about their own problems, not "undefined".
-                // With its type unknown, http is the type that asks least of a route (object is optional).
-                CrmType type = CrmReader.type(section.raw(name)).orElse(CrmType.HTTP);
-                knownCrms.put(name, CrmReader.standIn(name, type, configDir));
+                knownCrms.put(name, CrmSpec.standIn(name, CrmReader.type(section.raw(name)).orElse(CrmType.UNREAD)));
             }
         }
     }

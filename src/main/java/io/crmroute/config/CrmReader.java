@@ -2,15 +2,17 @@ package io.crmroute.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmroute.crm.CacheSpec;
+import io.crmroute.crm.CrmKey;
 import io.crmroute.crm.CrmSpec;
 import io.crmroute.crm.CrmType;
+import io.crmroute.crm.CrmTypes;
+import io.crmroute.crm.KeyProblems;
 import io.crmroute.crm.PhoneMatching;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -19,79 +21,91 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads one entry under {@code crms:} into a {@link CrmSpec}. Which keys a type takes is
- * {@link CrmKeys}' business; what a key's value must look like is decided here.
+ * Reads one entry under {@code crms:} into a {@link CrmSpec}: the keys every type takes here, the
+ * type's own keys (directly in the entry and under {@code auth:}) by the type's declaration in
+ * {@link CrmTypes}, which parses each into its typed value. Nothing here knows one vendor from another.
  * A cache's {@code negative-ttl} defaults to a quarter of its {@code ttl}: "no record" answers go
  * stale sooner, since a record just created in the CRM should start matching soon.
  */
 final class CrmReader {
 
-    static final String DEFAULT_METHOD = "GET";
-    static final String DEFAULT_VALUE_POINTER = "/value";
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Keys every type takes; {@code allow-insecure: true} lets the entry's URLs be http://. */
+    static final Set<String> COMMON = Set.of("type", "timeout", "rate-limit", "cache", "phone", "allow-insecure");
+
+    private static final String AUTH = "auth";
+    private static final String HEADERS = "headers";
     private static final Duration MAX_CACHE_TTL = Duration.ofDays(1);
     private static final Set<String> CACHE_KEYS = Set.of("ttl", "negative-ttl");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
     private static final Pattern HEADER_VALUE = Pattern.compile("[^\\p{Cntrl}]{0,4096}");
-    private static final String TYPES = Arrays.stream(CrmType.values()).map(CrmType::id).collect(Collectors.joining(", "));
+    private static final String TYPES = CrmTypes.all().stream().map(CrmType::id).collect(Collectors.joining(", "));
 
     private CrmReader() {}
 
     /** The type an entry names, when it names a known one (to tell routes what kind of CRM they point at). */
-    static Optional<CrmType> type(JsonNode node) {
+    static Optional<CrmType<?>> type(JsonNode node) {
         JsonNode type = node == null ? null : node.get("type");
-        return type != null && type.isValueNode() ? CrmType.byId(type.asText()) : Optional.empty();
+        return type != null && type.isValueNode() ? CrmTypes.byId(type.asText()) : Optional.empty();
     }
 
     static Optional<CrmSpec> read(String name, Section crm, Path configDir, Set<String> secrets) {
         if (!Names.NAME.matcher(name).matches()) crm.problemHere("CRM name \"" + Names.shown(name) + "\": " + Names.NAME_EXPECTED);
-        Optional<CrmType> type = crm.requiredText("type").flatMap(id -> {
-            Optional<CrmType> known = CrmType.byId(id);
-            if (known.isEmpty()) crm.problem("type", "unknown type \"" + Names.shown(id) + "\" (expected one of " + TYPES + ")");
-            return known;
+        Optional<CrmType<?>> known = crm.requiredText("type").flatMap(id -> {
+            Optional<CrmType<?>> type = CrmTypes.byId(id);
+            if (type.isEmpty()) crm.problem("type", "unknown type \"" + Names.shown(id) + "\" (expected one of " + TYPES + ")");
+            return type;
         });
-        if (type.isEmpty()) return Optional.empty();
-        CrmKeys.TypeKeys keys = CrmKeys.of(type.get());
-        crm.onlyKeys(CrmKeys.allowed(type.get()));
+        if (known.isEmpty()) return Optional.empty();
+        CrmType<?> type = known.get();
+        crm.onlyKeys(allowed(type));
 
-        Optional<String> baseUrl = url(crm, "base-url");
-        if (keys.needsBaseUrl() && !crm.has("base-url")) {
-            crm.problem("base-url", "missing (required for " + type.get().id() + ": the URL of your instance)");
-        }
-        Map<String, String> auth = crm.section("auth").map(section -> {
-            section.onlyKeys(CrmKeys.AUTH);
-            return section.entries();
-        }).orElse(Map.of());
-        for (String required : keys.requiredAuth()) {
-            if (!auth.containsKey(required)) crm.problem("auth." + required, "missing (required for " + type.get().id() + ")");
-        }
+        boolean allowInsecure = crm.bool("allow-insecure").orElse(false);
         Duration timeout = crm.duration("timeout", MAX_TIMEOUT).orElse(CrmSpec.DEFAULT_TIMEOUT);
         OptionalDouble rateLimit = crm.positiveNumber("rate-limit").map(OptionalDouble::of).orElse(OptionalDouble.empty());
         Optional<CacheSpec> cache = crm.section("cache").flatMap(CrmReader::cache);
         Optional<PhoneMatching> phone = PhoneSettings.read(crm, "phone");
-
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String key : keys.settings()) crm.text(key).ifPresent(value -> settings.put(key, value));
-        for (String key : keys.required()) if (!crm.has(key)) crm.problem(key, "missing (required for " + type.get().id() + ")");
-        for (String key : keys.settings()) if (key.endsWith("-url")) url(crm, key);
-        Map<String, String> headers = Map.of();
-        if (type.get() == CrmType.FILE) file(crm, configDir, settings);
-        if (type.get() == CrmType.HTTP) {
-            http(crm, settings);
-            headers = headers(crm);
-        }
-        return Optional.of(new CrmSpec(name, type.get(), baseUrl, auth, timeout, rateLimit, cache, phone, settings, headers,
-                secrets, configDir));
+        Map<String, String> headers = type.takesHeaders() ? headers(crm) : Map.of();
+        Optional<?> settings = type.read(texts(crm, type), new CrmKey.Context(configDir, allowInsecure), problemsAt(crm));
+        return settings.map(read -> new CrmSpec(name, type, read, timeout, rateLimit, cache, phone, headers, allowInsecure, secrets));
     }
 
-    /**
-     * A spec that only says "this CRM exists, of this type", for an entry that had problems of its own,
-     * so its routes are not also told the CRM is undefined.
-     */
-    static CrmSpec standIn(String name, CrmType type, Path configDir) {
-        return new CrmSpec(name, type, Optional.empty(), Map.of(), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(), configDir);
+    /** Every key an entry of {@code type} may have. */
+    static Set<String> allowed(CrmType<?> type) {
+        Set<String> allowed = new LinkedHashSet<>(COMMON);
+        allowed.addAll(type.entryKeys());
+        if (!type.authKeys().isEmpty()) allowed.add(AUTH);
+        if (type.takesHeaders()) allowed.add(HEADERS);
+        return allowed;
+    }
+
+    /** The text of each of the type's keys written in the entry, by key path ({@code api-version}, {@code auth.client-id}). */
+    private static Map<String, String> texts(Section crm, CrmType<?> type) {
+        Map<String, String> texts = new HashMap<>();
+        for (String key : type.entryKeys()) crm.text(key).ifPresent(text -> texts.put(key, text));
+        if (!type.authKeys().isEmpty()) {
+            crm.section(AUTH).ifPresent(auth -> {
+                auth.onlyKeys(type.authKeys());
+                for (String key : type.authKeys()) auth.text(key).ifPresent(text -> texts.put(AUTH + "." + key, text));
+            });
+        }
+        return texts;
+    }
+
+    /** The type's problems, as config problems at their key paths under the entry. */
+    private static KeyProblems problemsAt(Section crm) {
+        return new KeyProblems() {
+            @Override
+            public void invalid(String key, String text, String expected) {
+                crm.problem(key, "\"" + Names.shown(text) + "\": " + expected);
+            }
+
+            @Override
+            public void problem(String key, String message) {
+                crm.problem(key, message);
+            }
+        };
     }
 
     private static Optional<CacheSpec> cache(Section cache) {
@@ -107,55 +121,8 @@ final class CrmReader {
         return quarter.isZero() ? Duration.ofMillis(1) : quarter;
     }
 
-    private static Optional<String> url(Section crm, String key) {
-        return crm.text(key).filter(text -> {
-            if (isHttpUrl(text)) return true;
-            crm.problem(key, "\"" + Names.shown(text) + "\": expected an absolute http:// or https:// URL");
-            return false;
-        });
-    }
-
-    private static boolean isHttpUrl(String text) {
-        try {
-            URI uri = new URI(text);
-            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null && !uri.getHost().isEmpty();
-        } catch (URISyntaxException notAUri) {
-            return false;
-        }
-    }
-
-    private static void file(Section crm, Path configDir, Map<String, String> settings) {
-        String path = settings.get("path");
-        if (path == null) return;
-        Path resolved = configDir.resolve(path).toAbsolutePath().normalize();
-        // The connector opens the resolved file, wherever crmroute was started from.
-        settings.put("path", resolved.toString());
-        FileCrmData.check(resolved).ifPresent(problem -> crm.problem("path", "\"" + Names.shown(path) + "\": " + problem));
-    }
-
-    private static void http(Section crm, Map<String, String> settings) {
-        String url = settings.get("url");
-        boolean insecure = crm.bool("allow-insecure").orElse(false);
-        if (url != null) {
-            if (!isHttpUrl(url)) crm.problem("url", "\"" + Names.shown(url) + "\": expected an absolute https:// URL");
-            else if (!insecure && !url.regionMatches(true, 0, "https:", 0, 6)) {
-                crm.problem("url", "https required (set allow-insecure: true to allow http)");
-            }
-        }
-        settings.put("allow-insecure", Boolean.toString(insecure));
-        String method = settings.getOrDefault("method", DEFAULT_METHOD);
-        if (!method.equals("GET") && !method.equals("POST")) crm.problem("method", "\"" + Names.shown(method) + "\": expected GET or POST");
-        settings.put("method", method);
-        String pointer = settings.getOrDefault("value-pointer", DEFAULT_VALUE_POINTER);
-        if (!pointer.isEmpty() && !pointer.startsWith("/")) {
-            crm.problem("value-pointer", "\"" + Names.shown(pointer) + "\": expected a JSON Pointer such as /value or /data/0/queue (or \"\" for the whole reply)");
-        }
-        settings.put("value-pointer", pointer);
-    }
-
     private static Map<String, String> headers(Section crm) {
-        return crm.section(CrmKeys.HEADERS).map(section -> {
+        return crm.section(HEADERS).map(section -> {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String name : section.keys()) {
                 if (!HEADER_NAME.matcher(name).matches()) {

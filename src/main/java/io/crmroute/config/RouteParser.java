@@ -2,7 +2,6 @@ package io.crmroute.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmroute.crm.CrmSpec;
-import io.crmroute.crm.CrmType;
 import io.crmroute.crm.PhoneMatching;
 import io.crmroute.route.Destination;
 import io.crmroute.route.DtmfPrompt;
@@ -73,7 +72,7 @@ public final class RouteParser {
                     + (crms.isEmpty() ? " (none are)" : " (defined: " + String.join(", ", crms.keySet()) + ")"));
         }
         Optional<String> object = route.text("object", Names.FIELD, Names.FIELD_EXPECTED);
-        boolean objectOptional = spec.map(s -> s.type() == CrmType.HTTP).orElse(true);
+        boolean objectOptional = spec.map(s -> !s.type().objectRequired()).orElse(true);
         if (!route.has("object") && !objectOptional) route.problem("object", "missing (required: the CRM object or module to search)");
         Match match = route.section("match").map(RouteParser::match)
                 .orElse(new Match(DEFAULT_MATCH_FIELD, new MatchSource.CallerId(), Optional.empty()));

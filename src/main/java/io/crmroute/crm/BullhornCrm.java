@@ -38,29 +38,46 @@ final class BullhornCrm implements CrmConnector {
     private static final Pattern ENTITY = Pattern.compile("[A-Za-z]{1,64}");
     private static final Pattern FIELDS = Pattern.compile("[A-Za-z0-9_.(),]{1,1000}");
 
+    static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_REST_BASE));
+    static final CrmKey<URI> LOGIN_URL = CrmKey.optional("login-url", KeyParsers.credentialUrl());
+    static final CrmKey<Integer> SESSION_TTL = CrmKey.withDefault("session-ttl", KeyParsers.wholeNumber(1, 1440),
+            (int) DEFAULT_SESSION_TTL.toMinutes());
+    static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
+    static final CrmKey<String> REFRESH_TOKEN = CrmKey.required("auth.refresh-token", KeyParsers.text()).secret();
+    static final CrmKey<URI> TOKEN_URL = CrmKey.withDefault("auth.token-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_TOKEN_URL));
+
+    static final CrmType<Settings> TYPE = CrmType.of("bullhorn", Settings.class, Settings::of, BullhornCrm::new,
+            BASE_URL, LOGIN_URL, SESSION_TTL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL);
+
+    /**
+     * A Bullhorn entry, read: {@code loginUrl} defaults to {@code {base-url}/rest-services/login};
+     * {@code refreshToken} is the first one only, each grant answering the next.
+     */
+    record Settings(URI tokenUrl, String loginUrl, Duration sessionTtl, String clientId, String clientSecret, String refreshToken) {
+
+        static Settings of(CrmValues values) {
+            String login = values.find(LOGIN_URL).map(URI::toString)
+                    .orElseGet(() -> CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()) + "/rest-services/login");
+            return new Settings(values.get(TOKEN_URL), login, Duration.ofMinutes(values.get(SESSION_TTL)), values.get(CLIENT_ID),
+                    values.get(CLIENT_SECRET), values.get(REFRESH_TOKEN));
+        }
+    }
+
     private final CrmSpec spec;
+    private final Settings settings;
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens sessions;
     private final AtomicReference<String> refreshToken; // the newest: each grant answers a new one
-    private final String tokenUrl;
-    private final String loginUrl;
-    private final Duration sessionTtl;
 
-    BullhornCrm(CrmSpec spec, CrmContext context) {
+    BullhornCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.refreshToken = new AtomicReference<>(spec.authValue("refresh-token").orElse(""));
-        this.tokenUrl = spec.authValue("token-url").orElse(DEFAULT_TOKEN_URL);
-        String base = spec.baseUrl().orElse(DEFAULT_REST_BASE);
-        this.loginUrl = spec.setting("login-url").orElse((base.endsWith("/") ? base : base + '/') + "rest-services/login");
-        this.sessionTtl = spec.setting("session-ttl").map(BullhornCrm::minutes).orElse(DEFAULT_SESSION_TTL);
+        this.refreshToken = new AtomicReference<>(settings.refreshToken());
         this.sessions = new AccessTokens(this::login, context.clock());
-    }
-
-    private static Duration minutes(String text) {
-        return text.matches("\\d{1,5}") ? Duration.ofMinutes(Long.parseLong(text)) : DEFAULT_SESSION_TTL;
     }
 
     @Override
@@ -70,9 +87,6 @@ final class BullhornCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        CrmException missing = http.missingAuth("client-id", "client-secret");
-        if (missing != null) return CompletableFuture.failedFuture(missing);
-        if (refreshToken.get().isEmpty()) return failed(CrmException.Kind.CONFIG, "auth.refresh-token is not set");
         if (!ENTITY.matcher(request.object()).matches()) return failed(CrmException.Kind.CONFIG, "object is not a Bullhorn entity: " + request.object());
         if (!BullhornQuery.isField(request.field())) return failed(CrmException.Kind.CONFIG, "not a Bullhorn field: " + request.field());
         String fields = fields(request.fields());
@@ -126,18 +140,18 @@ final class BullhornCrm implements CrmConnector {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
         form.put("refresh_token", refreshToken.get());
-        form.put("client_id", spec.authValue("client-id").orElse(""));
-        form.put("client_secret", spec.authValue("client-secret").orElse(""));
+        form.put("client_id", settings.clientId());
+        form.put("client_secret", settings.clientSecret());
         Consumer<String> silent = LookupRequest.NO_TRACE; // token requests carry rotating secrets the spec cannot mask
         // Bullhorn answers a host outside the user's data centre with a 307 to it: its documented flow.
         CrmHttp dataCentre = http.followingRedirectsWithinDomain();
-        return dataCentre.send(CrmCall.postForm(URI.create(tokenUrl), form), spec.timeout(), silent)
+        return dataCentre.send(CrmCall.postForm(settings.tokenUrl(), form), spec.timeout(), silent)
                 .thenCompose(response -> {
                     JsonNode grant = grantReply(response);
                     String newest = grant.path("refresh_token").asText("");
                     if (!newest.isEmpty()) refreshToken.set(newest);
                     String accessToken = grant.path("access_token").asText("");
-                    CrmCall call = CrmCall.get(loginUrl, CrmCall.ordered("version", "*", "access_token", accessToken));
+                    CrmCall call = CrmCall.get(settings.loginUrl(), CrmCall.ordered("version", "*", "access_token", accessToken));
                     return dataCentre.send(call, spec.timeout(), silent);
                 })
                 .thenApply(this::session);
@@ -159,7 +173,7 @@ final class BullhornCrm implements CrmConnector {
         String restUrl = login.path("restUrl").asText("");
         if (token.isEmpty() || !restUrl.matches("https?://.+")) throw http.failure(CrmException.Kind.BAD_RESPONSE, "login reply has no BhRestToken and restUrl");
         restUrl = restUrl.endsWith("/") ? restUrl : restUrl + '/';
-        return new AccessToken(token, context.clock().instant().plus(sessionTtl), Map.of("restUrl", restUrl));
+        return new AccessToken(token, context.clock().instant().plus(settings.sessionTtl()), Map.of("restUrl", restUrl));
     }
 
     private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {

@@ -29,4 +29,13 @@ public interface CrmConnector extends AutoCloseable {
 
     @Override
     default void close() {}
+
+    /**
+     * Whether requests carry the call's digits and caller ID besides the match value (only the custom
+     * {@code http} CRM sends them): lookups are shared and cached by what is sent, so for every other
+     * connector two callers asking for the same value share one request.
+     */
+    default boolean sendsCallData() {
+        return false;
+    }
 }

@@ -276,14 +276,6 @@ final class CrmHttp {
         return failure(spec, kind, detail);
     }
 
-    /** A CONFIG failure naming the first of {@code keys} missing (or empty) under {@code auth:}, or null. */
-    CrmException missingAuth(String... keys) {
-        for (String key : keys) {
-            if (spec.authValue(key).orElse("").isEmpty()) return failure(CrmException.Kind.CONFIG, "auth." + key + " is not set");
-        }
-        return null;
-    }
-
     static CrmException failure(CrmSpec spec, CrmException.Kind kind, String detail) {
         String line = spec.mask("crm " + spec.name() + ": " + detail).replaceAll("[\\r\\n\\t]+", " ");
         return new CrmException(kind, line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE) + "..." : line);

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,41 +25,49 @@ final class DynamicsCrm implements CrmConnector {
 
     static final String DEFAULT_API_VERSION = "v9.2";
     private static final Duration FALLBACK_LIFETIME = Duration.ofMinutes(30);
-    private static final Pattern API_VERSION = Pattern.compile("v?(\\d\\.\\d)");
-    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9.-]{1,100}");
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.]{1,64}");
 
+    static final CrmKey<URI> BASE_URL = CrmKey.required("base-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version",
+            KeyParsers.matching("v?(\\d\\.\\d)", "expected vN.N", version -> "v" + version.group(1)), DEFAULT_API_VERSION);
+    static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
+    static final CrmKey<String> TENANT_ID = CrmKey.optional("auth.tenant-id",
+            KeyParsers.matching("[A-Za-z0-9.-]{1,100}", "expected a tenant id (a GUID, or a domain such as contoso.onmicrosoft.com)"));
+    static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> SCOPE = CrmKey.optional("auth.scope", KeyParsers.text());
+
+    static final CrmType<Settings> TYPE = CrmType.of("dynamics", Settings.class, Settings::of, DynamicsCrm::new,
+            BASE_URL, API_VERSION, CLIENT_ID, CLIENT_SECRET, TENANT_ID, TOKEN_URL, SCOPE);
+
+    /**
+     * A Dynamics entry, read: {@code tokenUrl} defaults to the tenant's Entra ID endpoint (so one of
+     * {@code auth.tenant-id} and {@code auth.token-url} is required), {@code scope} to {@code {base-url}/.default}.
+     */
+    record Settings(String baseUrl, String apiVersion, String clientId, String clientSecret, URI tokenUrl, String scope) {
+
+        static Settings of(CrmValues values) {
+            String base = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString());
+            if (!values.has(TENANT_ID) && !values.has(TOKEN_URL)) values.missing(TENANT_ID, "unless auth.token-url is set");
+            URI tokenUrl = values.find(TOKEN_URL).orElseGet(() ->
+                    URI.create("https://login.microsoftonline.com/" + values.find(TENANT_ID).orElse("") + "/oauth2/v2.0/token"));
+            return new Settings(base, values.get(API_VERSION), values.get(CLIENT_ID), values.get(CLIENT_SECRET), tokenUrl,
+                    values.find(SCOPE).orElse(base + "/.default"));
+        }
+    }
+
     private final CrmSpec spec;
+    private final Settings settings;
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens tokens;
-    private final String baseUrl;
-    private final String apiVersion;
-    private final CrmException configProblem; // null when the spec is usable
 
-    DynamicsCrm(CrmSpec spec, CrmContext context) {
+    DynamicsCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.baseUrl = spec.baseUrl().map(CrmCall::withoutTrailingSlash).orElse("");
-        Matcher version = API_VERSION.matcher(spec.setting("api-version").orElse(DEFAULT_API_VERSION));
-        this.apiVersion = version.matches() ? "v" + version.group(1) : null;
-        this.configProblem = problem();
         this.tokens = new AccessTokens(this::fetchToken, context.clock());
-    }
-
-    private CrmException problem() {
-        if (baseUrl.isEmpty()) return http.failure(CrmException.Kind.CONFIG, "base-url is not set (the environment URL, https://org.crm.dynamics.com)");
-        if (apiVersion == null) return http.failure(CrmException.Kind.CONFIG, "api-version must look like v9.2");
-        CrmException missing = http.missingAuth("client-id", "client-secret");
-        if (missing != null) return missing;
-        if (spec.authValue("token-url").isEmpty()) {
-            String tenant = spec.authValue("tenant-id").orElse("");
-            if (!TENANT.matcher(tenant).matches()) {
-                return http.failure(CrmException.Kind.CONFIG, "auth.tenant-id (or auth.token-url) is not set or not a tenant id");
-            }
-        }
-        return null;
     }
 
     @Override
@@ -70,14 +77,13 @@ final class DynamicsCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
         List<String> values = request.phone().map(phone -> PhoneNumbers.variants(request.value(), phone))
                 .orElse(List.of(request.value())).stream().filter(ODataQuery::canMatch).toList();
         if (values.isEmpty()) return CompletableFuture.completedFuture(LookupResult.none());
         URI uri;
         try {
             ODataQuery.requireName("object", request.object());
-            uri = URI.create(baseUrl + "/api/data/" + apiVersion + "/" + request.object() + "?"
+            uri = URI.create(settings.baseUrl() + "/api/data/" + settings.apiVersion() + "/" + request.object() + "?"
                     + ODataQuery.queryString(request.field(), request.fields(), values));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
@@ -134,18 +140,11 @@ final class DynamicsCrm implements CrmConnector {
 
     private CompletableFuture<AccessToken> fetchToken() {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("client_id", spec.authValue("client-id").orElse(""));
-        form.put("client_secret", spec.authValue("client-secret").orElse(""));
+        form.put("client_id", settings.clientId());
+        form.put("client_secret", settings.clientSecret());
         form.put("grant_type", "client_credentials");
-        form.put("scope", spec.authValue("scope").orElse(baseUrl + "/.default"));
-        URI tokenUrl;
-        try {
-            tokenUrl = URI.create(spec.authValue("token-url").orElseGet(() ->
-                    "https://login.microsoftonline.com/" + spec.authValue("tenant-id").orElse("") + "/oauth2/v2.0/token"));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.token-url is not a URL"));
-        }
+        form.put("scope", settings.scope());
         // The token outlives the lookup that asked for it, so it gets the CRM's timeout, not that lookup's budget.
-        return OAuthTokenRequest.fetch(http, tokenUrl, form, spec.timeout(), context.clock(), FALLBACK_LIFETIME);
+        return OAuthTokenRequest.fetch(http, settings.tokenUrl(), form, spec.timeout(), context.clock(), FALLBACK_LIFETIME);
     }
 }

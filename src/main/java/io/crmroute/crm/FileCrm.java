@@ -3,12 +3,13 @@ package io.crmroute.crm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.crmroute.logging.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,20 @@ import java.util.concurrent.ConcurrentMap;
  */
 final class FileCrm implements CrmConnector {
 
+    static final CrmKey<Settings> PATH = CrmKey.required("path", FileCrm::records);
+
+    static final CrmType<Settings> TYPE = CrmType.of("file", Settings.class, values -> values.get(PATH), FileCrm::new, PATH);
+
+    private static final String SHAPE = "expected {\"contacts\": [{\"phone\": \"+15551230001\", \"status\": \"GOLD\"}, ...], ...}";
+
+    /** A file entry, read: the records of each object, and the path as written (for traces). */
+    record Settings(String label, Map<String, List<CrmRecord>> objects) {
+
+        Settings {
+            objects = Map.copyOf(objects);
+        }
+    }
+
     private final String name;
     private final String label;
     private final Map<String, List<CrmRecord>> objects;
@@ -31,46 +46,52 @@ final class FileCrm implements CrmConnector {
     /** {@code country} is null for exact matching. */
     private record IndexKey(String object, String field, String country) {}
 
-    private FileCrm(String name, String label, Map<String, List<CrmRecord>> objects) {
-        this.name = name;
-        this.label = label;
-        this.objects = objects;
+    FileCrm(CrmSpec spec, Settings settings, CrmContext context) {
+        this.name = spec.name();
+        this.label = settings.label();
+        this.objects = settings.objects();
     }
 
-    /** Reads the file named by the {@code path} setting; throws IllegalArgumentException saying what is wrong. */
-    static FileCrm load(CrmSpec spec) {
-        String where = "crm " + spec.name() + ": ";
-        String path = spec.setting("path").orElseThrow(() -> new IllegalArgumentException(where + "path is not set"));
-        Path file = spec.configDir().resolve(path);
+    /**
+     * Reads the records file at {@code path} (relative to the config's folder) once, at load, so a
+     * missing or malformed file is a config problem and not a failed call: a JSON object whose keys
+     * are object names, each a list of flat records.
+     */
+    static Settings records(String path, CrmKey.Context context) {
+        Path file = context.configDir().resolve(path).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file (looked for " + file + ")");
         JsonNode root;
         try {
             root = CrmHttp.JSON.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(where + "records file not found: " + file);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(where + "records file " + file + " is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(where + "cannot read records file " + file + ": " + e.getMessage());
+        } catch (JsonProcessingException notJson) {
+            throw new IllegalArgumentException("not valid JSON (line " + notJson.getLocation().getLineNr() + ")");
+        } catch (IOException unreadable) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + unreadable.getClass().getSimpleName());
         }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(where + "records file " + file + " must hold a JSON object of object name to list of records");
-        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException(SHAPE);
         Map<String, List<CrmRecord>> objects = new HashMap<>();
-        root.fields().forEachRemaining(entry -> {
-            if (!entry.getValue().isArray()) {
-                throw new IllegalArgumentException(where + "records file " + file + ": \"" + entry.getKey() + "\" must be a list of records");
-            }
+        for (Iterator<Map.Entry<String, JsonNode>> entries = root.fields(); entries.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            String object = LogText.safe(entry.getKey());
+            if (!entry.getValue().isArray()) throw new IllegalArgumentException("\"" + object + "\" is not a list of records; " + SHAPE);
             List<CrmRecord> records = new ArrayList<>();
             for (JsonNode record : entry.getValue()) {
-                if (!record.isObject()) {
-                    throw new IllegalArgumentException(where + "records file " + file + ": \"" + entry.getKey() + "\" holds a non-object");
+                if (!isFlat(record)) {
+                    throw new IllegalArgumentException(object + "[" + records.size() + "] is not a flat record (text, number or true/false values); " + SHAPE);
                 }
                 records.add(CrmRecords.flatten(record));
             }
             objects.put(entry.getKey(), List.copyOf(records));
-        });
-        return new FileCrm(spec.name(), path, Map.copyOf(objects));
+        }
+        return new Settings(path, objects);
+    }
+
+    private static boolean isFlat(JsonNode record) {
+        if (!record.isObject()) return false;
+        for (JsonNode value : record) {
+            if (!value.isValueNode()) return false;
+        }
+        return true;
     }
 
     @Override

@@ -23,49 +23,46 @@ import java.util.concurrent.CompletableFuture;
  */
 final class HttpCrm implements CrmConnector {
 
+    static final CrmKey<URI> URL = CrmKey.required("url", KeyParsers.credentialUrl());
+    static final CrmKey<String> METHOD = CrmKey.withDefault("method", KeyParsers.oneOf("GET", "POST"), "GET");
+    static final CrmKey<JsonPointer> VALUE_POINTER = CrmKey.withDefault("value-pointer", (text, context) -> {
+        try {
+            return JsonPointer.compile(text);
+        } catch (IllegalArgumentException notAPointer) {
+            throw new IllegalArgumentException("expected a JSON Pointer such as /value or /data/0/queue (or \"\" for the whole reply)");
+        }
+    }, JsonPointer.compile("/value"));
+
+    /** Its routes need no object (the endpoint answers one kind of record); its requests carry the entry's headers. */
+    static final CrmType<Settings> TYPE = CrmType.of("http", Settings.class, Settings::of, HttpCrm::new, URL, METHOD, VALUE_POINTER)
+            .objectOptional()
+            .withHeaders();
+
+    /** An http entry, read. */
+    record Settings(URI url, boolean post, JsonPointer valuePointer) {
+
+        static Settings of(CrmValues values) {
+            return new Settings(values.get(URL), values.get(METHOD).equals("POST"), values.get(VALUE_POINTER));
+        }
+    }
+
     private final CrmSpec spec;
     private final CrmHttp http;
     private final String url;
     private final boolean post;
     private final JsonPointer valuePointer;
-    private final CrmException configProblem; // null when the spec is usable
 
-    HttpCrm(CrmSpec spec, CrmContext context) {
+    HttpCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
         this.http = new CrmHttp(spec, context);
-        this.url = spec.setting("url").or(spec::baseUrl).orElse("");
-        String method = spec.setting("method").orElse("GET").toUpperCase(Locale.ROOT);
-        this.post = method.equals("POST");
-        JsonPointer pointer;
-        try {
-            pointer = JsonPointer.compile(spec.setting("value-pointer").orElse("/value"));
-        } catch (IllegalArgumentException e) {
-            pointer = null;
-        }
-        this.valuePointer = pointer;
-        this.configProblem = problem(method, pointer);
+        this.url = settings.url().toString();
+        this.post = settings.post();
+        this.valuePointer = settings.valuePointer();
     }
 
-    private CrmException problem(String method, JsonPointer pointer) {
-        if (url.isEmpty()) return http.failure(CrmException.Kind.CONFIG, "url is not set");
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            return http.failure(CrmException.Kind.CONFIG, "url is not a valid URL: " + url);
-        }
-        boolean insecureAllowed = spec.setting("allow-insecure").map(Boolean::parseBoolean).orElse(false);
-        if ("http".equalsIgnoreCase(uri.getScheme()) && !insecureAllowed) {
-            return http.failure(CrmException.Kind.CONFIG, "http:// URL refused (https only, unless allow-insecure: true)");
-        }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())) {
-            return http.failure(CrmException.Kind.CONFIG, "url must be https://: " + url);
-        }
-        if (!method.equals("GET") && !method.equals("POST")) {
-            return http.failure(CrmException.Kind.CONFIG, "method must be GET or POST: " + method);
-        }
-        if (pointer == null) return http.failure(CrmException.Kind.CONFIG, "value-pointer is not a JSON Pointer");
-        return null;
+    @Override
+    public boolean sendsCallData() {
+        return true; // field_name, dtmf and callerid go with every request
     }
 
     @Override
@@ -75,7 +72,6 @@ final class HttpCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
         String field = request.fields().isEmpty() ? request.field() : request.fields().get(0);
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("field_name", field);

@@ -30,16 +30,27 @@ final class HubSpotCrm implements CrmConnector {
     // Standard object names (contacts), object type ids (0-1, 2-123456) and custom names (p_tickets).
     private static final Pattern OBJECT = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
-    private final CrmSpec spec;
-    private final CrmHttp http;
-    private final String baseUrl;
-    private final String token;
+    static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_BASE_URL));
+    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
 
-    HubSpotCrm(CrmSpec spec, CrmContext context) {
+    static final CrmType<Settings> TYPE = CrmType.of("hubspot", Settings.class, Settings::of, HubSpotCrm::new, BASE_URL, API_TOKEN);
+
+    /** A HubSpot entry, read: the API root and the private-app token. */
+    record Settings(String baseUrl, String apiToken) {
+
+        static Settings of(CrmValues values) {
+            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()), values.get(API_TOKEN));
+        }
+    }
+
+    private final CrmSpec spec;
+    private final Settings settings;
+    private final CrmHttp http;
+
+    HubSpotCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.http = new CrmHttp(spec, context);
-        this.baseUrl = CrmCall.withoutTrailingSlash(spec.baseUrl().orElse(DEFAULT_BASE_URL));
-        this.token = spec.authValue("api-token").orElse("");
     }
 
     @Override
@@ -49,8 +60,6 @@ final class HubSpotCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        CrmException missing = http.missingAuth("api-token");
-        if (missing != null) return CompletableFuture.failedFuture(missing);
         if (!OBJECT.matcher(request.object()).matches()) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a HubSpot object type: " + request.object()));
         }
@@ -58,8 +67,8 @@ final class HubSpotCrm implements CrmConnector {
         try {
             int limit = Math.min(request.limit(), MAX_LIMIT);
             ObjectNode body = searchBody(request.field(), values(request), request.fields(), limit);
-            URI uri = URI.create(baseUrl + "/crm/v3/objects/" + request.object() + "/search");
-            CrmCall call = CrmCall.postJson(uri, body).header("Authorization", "Bearer " + token);
+            URI uri = URI.create(settings.baseUrl() + "/crm/v3/objects/" + request.object() + "/search");
+            CrmCall call = CrmCall.postJson(uri, body).header("Authorization", "Bearer " + settings.apiToken());
             return http.sendForJson(call, request).thenApply(reply -> read(reply, limit));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -2,6 +2,7 @@ package io.crmroute.crm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,18 +30,29 @@ final class PipedriveCrm implements CrmConnector {
     static final int MAX_VALUE_LENGTH = 256;
     private static final Pattern OBJECT = Pattern.compile("[a-z]{1,32}");
 
-    private final CrmSpec spec;
-    private final CrmHttp http;
-    private final String baseUrl;
-    private final String token;
-    private final boolean exactMatch;
+    static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_BASE_URL));
+    static final CrmKey<Boolean> EXACT_MATCH = CrmKey.withDefault("exact-match", KeyParsers.flag(), true);
+    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
 
-    PipedriveCrm(CrmSpec spec, CrmContext context) {
+    static final CrmType<Settings> TYPE = CrmType.of("pipedrive", Settings.class, Settings::of, PipedriveCrm::new,
+            BASE_URL, EXACT_MATCH, API_TOKEN);
+
+    /** A Pipedrive entry, read. */
+    record Settings(String baseUrl, boolean exactMatch, String apiToken) {
+
+        static Settings of(CrmValues values) {
+            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()), values.get(EXACT_MATCH), values.get(API_TOKEN));
+        }
+    }
+
+    private final CrmSpec spec;
+    private final Settings settings;
+    private final CrmHttp http;
+
+    PipedriveCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.http = new CrmHttp(spec, context);
-        this.baseUrl = CrmCall.withoutTrailingSlash(spec.baseUrl().orElse(DEFAULT_BASE_URL));
-        this.token = spec.authValue("api-token").orElse("");
-        this.exactMatch = spec.setting("exact-match").map(Boolean::parseBoolean).orElse(true);
     }
 
     @Override
@@ -50,8 +62,6 @@ final class PipedriveCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        CrmException missing = http.missingAuth("api-token");
-        if (missing != null) return CompletableFuture.failedFuture(missing);
         if (!OBJECT.matcher(request.object()).matches()) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a Pipedrive item type: " + request.object()));
         }
@@ -78,9 +88,9 @@ final class PipedriveCrm implements CrmConnector {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("term", term);
         parameters.put("fields", request.field());
-        parameters.put("exact_match", String.valueOf(exactMatch));
+        parameters.put("exact_match", String.valueOf(settings.exactMatch()));
         parameters.put("limit", String.valueOf(limit));
-        return CrmCall.get(baseUrl + "/api/v2/" + request.object() + "/search", parameters).header("x-api-token", token);
+        return CrmCall.get(settings.baseUrl() + "/api/v2/" + request.object() + "/search", parameters).header("x-api-token", settings.apiToken());
     }
 
     /** Items of every reply, each item id once, in reply order. */

@@ -54,8 +54,7 @@ final class ResilientConnector implements CrmConnector {
         this.delegate = delegate;
         this.spec = spec;
         this.context = context;
-        // Only the custom http CRM sends the digits and caller ID; for any other CRM they must not split the key.
-        this.sendsCallData = spec.type() == CrmType.HTTP;
+        this.sendsCallData = delegate.sendsCallData();
         this.breaker = new CircuitBreakerStateMachine(spec.name(), breakerConfig(), context.clock());
         this.limiter = spec.rateLimit().isPresent() ? new AtomicRateLimiter(spec.name(), limiterConfig(spec.rateLimit().getAsDouble())) : null;
         this.cache = spec.cache().map(this::buildCache).orElse(null);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,36 +26,42 @@ final class SalesforceCrm implements CrmConnector {
 
     static final String DEFAULT_API_VERSION = "v61.0";
     static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(30);
-    private static final Pattern API_VERSION = Pattern.compile("v?(\\d{2,3}\\.\\d)");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Z_]{1,64}");
 
+    static final CrmKey<URI> BASE_URL = CrmKey.required("base-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version",
+            KeyParsers.matching("v?(\\d{2,3}\\.\\d)", "expected vNN.N", version -> "v" + version.group(1)), DEFAULT_API_VERSION);
+    static final CrmKey<Duration> TOKEN_LIFETIME = CrmKey.withDefault("token-lifetime", KeyParsers.duration(Duration.ofHours(24)),
+            DEFAULT_TOKEN_LIFETIME);
+    static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
+    static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());
+
+    static final CrmType<Settings> TYPE = CrmType.of("salesforce", Settings.class, Settings::of, SalesforceCrm::new,
+            BASE_URL, API_VERSION, TOKEN_LIFETIME, CLIENT_ID, CLIENT_SECRET, TOKEN_URL);
+
+    /** A Salesforce entry, read: {@code tokenUrl} defaults to {@code {base-url}/services/oauth2/token}. */
+    record Settings(String baseUrl, String apiVersion, Duration tokenLifetime, String clientId, String clientSecret, URI tokenUrl) {
+
+        static Settings of(CrmValues values) {
+            String base = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString());
+            return new Settings(base, values.get(API_VERSION), values.get(TOKEN_LIFETIME), values.get(CLIENT_ID),
+                    values.get(CLIENT_SECRET), values.find(TOKEN_URL).orElse(URI.create(base + "/services/oauth2/token")));
+        }
+    }
+
     private final CrmSpec spec;
+    private final Settings settings;
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens tokens;
-    private final String baseUrl;
-    private final String apiVersion;
-    private final Duration tokenLifetime;
-    private final CrmException configProblem; // null when the spec is usable
 
-    SalesforceCrm(CrmSpec spec, CrmContext context) {
+    SalesforceCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context).alsoRateLimitedWhen(SalesforceCrm::requestLimitExceeded);
-        this.baseUrl = spec.baseUrl().map(CrmCall::withoutTrailingSlash).orElse("");
-        Matcher version = API_VERSION.matcher(spec.setting("api-version").orElse(DEFAULT_API_VERSION));
-        this.apiVersion = version.matches() ? "v" + version.group(1) : null;
-        this.tokenLifetime = duration(spec.setting("token-lifetime").orElse("30m"));
-        this.configProblem = problem();
         this.tokens = new AccessTokens(this::fetchToken, context.clock());
-    }
-
-    private CrmException problem() {
-        if (baseUrl.isEmpty()) return http.failure(CrmException.Kind.CONFIG, "base-url is not set (the org's My Domain URL)");
-        if (apiVersion == null) return http.failure(CrmException.Kind.CONFIG, "api-version must look like v61.0");
-        if (tokenLifetime == null) return http.failure(CrmException.Kind.CONFIG, "token-lifetime must be a duration like 30m");
-        return http.missingAuth("client-id", "client-secret");
     }
 
     @Override
@@ -66,7 +71,6 @@ final class SalesforceCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
         List<String> values = matchValues(request);
         if (values.isEmpty()) return CompletableFuture.completedFuture(LookupResult.none());
         String soql;
@@ -77,10 +81,10 @@ final class SalesforceCrm implements CrmConnector {
         }
         long start = context.ticker().read();
         return tokens.withToken(token -> {
-            String instance = token.extra("instance_url").map(CrmCall::withoutTrailingSlash).orElse(baseUrl);
+            String instance = token.extra("instance_url").map(CrmCall::withoutTrailingSlash).orElse(settings.baseUrl());
             CrmCall call;
             try {
-                call = CrmCall.get(instance + "/services/data/" + apiVersion + "/query", Map.of("q", soql))
+                call = CrmCall.get(instance + "/services/data/" + settings.apiVersion() + "/query", Map.of("q", soql))
                         .header("Authorization", "Bearer " + token.value())
                         .header("Accept", "application/json");
             } catch (IllegalArgumentException e) {
@@ -153,30 +157,9 @@ final class SalesforceCrm implements CrmConnector {
     private CompletableFuture<AccessToken> fetchToken() {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
-        form.put("client_id", spec.authValue("client-id").orElse(""));
-        form.put("client_secret", spec.authValue("client-secret").orElse(""));
-        URI tokenUrl;
-        try {
-            tokenUrl = URI.create(spec.authValue("token-url").orElse(baseUrl + "/services/oauth2/token"));
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.token-url is not a URL"));
-        }
+        form.put("client_id", settings.clientId());
+        form.put("client_secret", settings.clientSecret());
         // The token outlives the lookup that asked for it, so it gets the CRM's timeout, not that lookup's budget.
-        return OAuthTokenRequest.fetch(http, tokenUrl, form, spec.timeout(), context.clock(), tokenLifetime);
+        return OAuthTokenRequest.fetch(http, settings.tokenUrl(), form, spec.timeout(), context.clock(), settings.tokenLifetime());
     }
-
-    /** {@code 30m}, {@code 2h}, {@code 90s}, {@code 500ms}; null when unreadable or zero. */
-    static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text.strip());
-        if (!m.matches()) return null;
-        long amount = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
-        return d.isZero() ? null : d;
-    }
-
 }

@@ -33,26 +33,42 @@ final class SugarCrm implements CrmConnector {
     /** A refresh token and when Sugar stops taking it. */
     private record Refresh(String token, Instant expiresAt) {}
 
+    static final CrmKey<URI> BASE_URL = CrmKey.required("base-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version",
+            KeyParsers.matching("v\\d{1,2}(_\\d{1,2})?", "expected a REST version such as v11_20 or v10"), DEFAULT_API_VERSION);
+    static final CrmKey<String> PLATFORM = CrmKey.withDefault("platform",
+            KeyParsers.matching("[A-Za-z0-9_.-]{1,64}", "expected a platform name of letters, digits, _ . or - (at most 64)"), DEFAULT_PLATFORM);
+    static final CrmKey<String> USERNAME = CrmKey.required("auth.username", KeyParsers.text());
+    static final CrmKey<String> PASSWORD = CrmKey.required("auth.password", KeyParsers.text()).secret();
+    static final CrmKey<String> CLIENT_ID = CrmKey.withDefault("auth.client-id", KeyParsers.text(), DEFAULT_CLIENT_ID);
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.optional("auth.client-secret", KeyParsers.text()).secret();
+
+    static final CrmType<Settings> TYPE = CrmType.of("sugarcrm", Settings.class, Settings::of, SugarCrm::new,
+            BASE_URL, API_VERSION, PLATFORM, USERNAME, PASSWORD, CLIENT_ID, CLIENT_SECRET);
+
+    /** A SugarCRM entry, read: {@code root} is {@code {base-url}/rest/{api-version}}; no client secret is "". */
+    record Settings(String root, String platform, String username, String password, String clientId, String clientSecret) {
+
+        static Settings of(CrmValues values) {
+            String root = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()) + "/rest/" + values.get(API_VERSION);
+            return new Settings(root, values.get(PLATFORM), values.get(USERNAME), values.get(PASSWORD), values.get(CLIENT_ID),
+                    values.find(CLIENT_SECRET).orElse(""));
+        }
+    }
+
     private final CrmSpec spec;
+    private final Settings settings;
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens tokens;
-    private final String root; // {base-url}/rest/{api-version}, no trailing slash
     private final AtomicReference<Refresh> refresh = new AtomicReference<>();
-    private final CrmException configProblem; // null when usable
 
-    SugarCrm(CrmSpec spec, CrmContext context) {
+    SugarCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
         this.tokens = new AccessTokens(this::fetchToken, context.clock());
-        String base = spec.baseUrl().orElse("").replaceAll("/+$", "");
-        String version = spec.setting("api-version").orElse(DEFAULT_API_VERSION);
-        this.root = base + "/rest/" + version;
-        this.configProblem = base.isEmpty() ? http.failure(CrmException.Kind.CONFIG, "base-url is not set")
-                : !SugarQuery.isIdentifier(version) ? http.failure(CrmException.Kind.CONFIG, "api-version is not a version name: " + version)
-                : spec.authValue("username").isEmpty() || spec.authValue("password").isEmpty()
-                ? http.failure(CrmException.Kind.CONFIG, "auth.username and auth.password are required") : null;
     }
 
     @Override
@@ -63,7 +79,6 @@ final class SugarCrm implements CrmConnector {
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         try {
-            if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
             CrmException badName = checkNames(request);
             if (badName != null) return CompletableFuture.failedFuture(badName);
             List<String> values = values(request);
@@ -72,7 +87,7 @@ final class SugarCrm implements CrmConnector {
                 return CompletableFuture.completedFuture(LookupResult.none());
             }
             ObjectNode body = SugarQuery.filter(request.field(), values, request.fields(), request.limit());
-            CrmCall call = CrmCall.postJson(URI.create(root + "/" + request.object() + "/filter"), body);
+            CrmCall call = CrmCall.postJson(URI.create(settings.root() + "/" + request.object() + "/filter"), body);
             long start = context.ticker().read();
             return tokens.withToken(token -> http.send(call.header("OAuth-Token", token.value()), left(request, start), request.trace(), request.abort()))
                     .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit()));
@@ -127,8 +142,8 @@ final class SugarCrm implements CrmConnector {
 
     private ObjectNode passwordGrant() {
         ObjectNode body = clientFields("password");
-        body.put("username", spec.authValue("username").orElse(""));
-        body.put("password", spec.authValue("password").orElse(""));
+        body.put("username", settings.username());
+        body.put("password", settings.password());
         return body;
     }
 
@@ -139,15 +154,15 @@ final class SugarCrm implements CrmConnector {
     private ObjectNode clientFields(String grantType) {
         ObjectNode body = CrmHttp.JSON.createObjectNode();
         body.put("grant_type", grantType);
-        body.put("client_id", spec.authValue("client-id").orElse(DEFAULT_CLIENT_ID));
-        body.put("client_secret", spec.authValue("client-secret").orElse(""));
-        body.put("platform", spec.setting("platform").orElse(DEFAULT_PLATFORM));
+        body.put("client_id", settings.clientId());
+        body.put("client_secret", settings.clientSecret());
+        body.put("platform", settings.platform());
         return body;
     }
 
     private CompletableFuture<AccessToken> grant(ObjectNode body) {
         String grantType = body.path("grant_type").asText();
-        CrmCall call = CrmCall.postJson(URI.create(root + "/oauth2/token"), body);
+        CrmCall call = CrmCall.postJson(URI.create(settings.root() + "/oauth2/token"), body);
         return http.send(call, spec.timeout(), LookupRequest.NO_TRACE).thenApply(response -> token(response, grantType));
     }
 

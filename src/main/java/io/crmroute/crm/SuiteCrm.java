@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,22 +34,42 @@ final class SuiteCrm implements CrmConnector {
     /** One variant's answer: its records and how many SuiteCRM counted at least. */
     private record Page(List<JsonNode> records, int atLeast) {}
 
+    static final CrmKey<URI> BASE_URL = CrmKey.required("base-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
+    static final CrmKey<String> USERNAME = CrmKey.optional("auth.username", KeyParsers.text());
+    static final CrmKey<String> PASSWORD = CrmKey.optional("auth.password", KeyParsers.text()).secret();
+
+    static final CrmType<Settings> TYPE = CrmType.of("suitecrm", Settings.class, Settings::of, SuiteCrm::new,
+            BASE_URL, CLIENT_ID, CLIENT_SECRET, USERNAME, PASSWORD);
+
+    /** A SuiteCRM entry, read: with {@code user} the token comes by the password grant, else by client credentials. */
+    record Settings(String root, String clientId, String clientSecret, Optional<User> user) {
+
+        /** The user of the password grant. */
+        record User(String username, String password) {}
+
+        static Settings of(CrmValues values) {
+            if (values.has(USERNAME) && !values.has(PASSWORD)) values.missing(PASSWORD, "when auth.username is set");
+            if (values.has(PASSWORD) && !values.has(USERNAME)) values.missing(USERNAME, "when auth.password is set");
+            Optional<User> user = values.find(USERNAME).flatMap(name -> values.find(PASSWORD).map(password -> new User(name, password)));
+            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()), values.get(CLIENT_ID),
+                    values.get(CLIENT_SECRET), user);
+        }
+    }
+
     private final CrmSpec spec;
+    private final Settings settings;
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens tokens;
-    private final String root; // base-url without a trailing slash
-    private final CrmException configProblem; // null when usable
 
-    SuiteCrm(CrmSpec spec, CrmContext context) {
+    SuiteCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
         this.tokens = new AccessTokens(this::fetchToken, context.clock());
-        this.root = spec.baseUrl().orElse("").replaceAll("/+$", "");
-        this.configProblem = root.isEmpty() ? http.failure(CrmException.Kind.CONFIG, "base-url is not set")
-                : spec.authValue("client-id").isEmpty() || spec.authValue("client-secret").isEmpty()
-                ? http.failure(CrmException.Kind.CONFIG, "auth.client-id and auth.client-secret are required") : null;
     }
 
     @Override
@@ -59,7 +80,6 @@ final class SuiteCrm implements CrmConnector {
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         try {
-            if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
             List<String> names = new ArrayList<>(request.fields());
             names.add(0, request.field());
             names.add(0, request.object());
@@ -90,7 +110,7 @@ final class SuiteCrm implements CrmConnector {
 
     private CompletableFuture<Page> page(LookupRequest request, String value, long start) {
         Map<String, String> parameters = SuiteQuery.parameters(request.object(), request.field(), value, request.fields(), request.limit());
-        CrmCall call = CrmCall.get(root + "/Api/V8/module/" + request.object(), parameters).header("Accept", MEDIA_TYPE);
+        CrmCall call = CrmCall.get(settings.root() + "/Api/V8/module/" + request.object(), parameters).header("Accept", MEDIA_TYPE);
         return tokens.withToken(token -> http.send(call.header("Authorization", "Bearer " + token.value()),
                         request.budget().minus(context.since(start)), request.trace(), request.abort()))
                 .thenApply(response -> read(response, request.limit()));
@@ -145,15 +165,14 @@ final class SuiteCrm implements CrmConnector {
 
     private CompletableFuture<AccessToken> fetchToken() {
         Map<String, String> form = new LinkedHashMap<>();
-        boolean password = spec.authValue("username").isPresent() && spec.authValue("password").isPresent();
-        form.put("grant_type", password ? "password" : "client_credentials");
-        form.put("client_id", spec.authValue("client-id").orElse(""));
-        form.put("client_secret", spec.authValue("client-secret").orElse(""));
-        if (password) {
-            form.put("username", spec.authValue("username").get());
-            form.put("password", spec.authValue("password").get());
-        }
-        CrmCall call = CrmCall.postForm(URI.create(root + "/Api/access_token"), form).header("Accept", "application/json");
+        form.put("grant_type", settings.user().isPresent() ? "password" : "client_credentials");
+        form.put("client_id", settings.clientId());
+        form.put("client_secret", settings.clientSecret());
+        settings.user().ifPresent(user -> {
+            form.put("username", user.username());
+            form.put("password", user.password());
+        });
+        CrmCall call = CrmCall.postForm(URI.create(settings.root() + "/Api/access_token"), form).header("Accept", "application/json");
         return http.send(call, spec.timeout(), LookupRequest.NO_TRACE).thenApply(response -> token(response, form.get("grant_type")));
     }
 

@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Vtiger (type {@code vtiger}), the webservice API at {@code {base-url}/webservice.php}:
@@ -29,29 +27,39 @@ import java.util.regex.Pattern;
 final class VtigerCrm implements CrmConnector {
 
     static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofMinutes(30);
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    static final CrmKey<URI> BASE_URL = CrmKey.required("base-url", KeyParsers.credentialUrl());
+    static final CrmKey<Duration> SESSION_LIFETIME = CrmKey.withDefault("session-lifetime", KeyParsers.duration(Duration.ofHours(24)),
+            DEFAULT_SESSION_LIFETIME);
+    static final CrmKey<String> USERNAME = CrmKey.required("auth.username", KeyParsers.text());
+    static final CrmKey<String> ACCESS_KEY = CrmKey.required("auth.access-key", KeyParsers.text()).secret();
+
+    static final CrmType<Settings> TYPE = CrmType.of("vtiger", Settings.class, Settings::of, VtigerCrm::new,
+            BASE_URL, SESSION_LIFETIME, USERNAME, ACCESS_KEY);
+
+    /** A Vtiger entry, read: {@code endpoint} is {@code {base-url}/webservice.php}. */
+    record Settings(String endpoint, Duration sessionLifetime, String username, String accessKey) {
+
+        static Settings of(CrmValues values) {
+            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()) + "/webservice.php",
+                    values.get(SESSION_LIFETIME), values.get(USERNAME), values.get(ACCESS_KEY));
+        }
+    }
 
     private final CrmSpec spec;
+    private final Settings settings;
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens sessions;
     private final String endpoint; // {base-url}/webservice.php
-    private final Duration sessionLifetime;
-    private final CrmException configProblem; // null when usable
 
-    VtigerCrm(CrmSpec spec, CrmContext context) {
+    VtigerCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
         this.sessions = new AccessTokens(this::login, context.clock());
-        String base = spec.baseUrl().orElse("").replaceAll("/+$", "");
-        this.endpoint = base + "/webservice.php";
-        String lifetime = spec.setting("session-lifetime").orElse("30m");
-        this.sessionLifetime = parseDuration(lifetime);
-        this.configProblem = base.isEmpty() ? http.failure(CrmException.Kind.CONFIG, "base-url is not set")
-                : spec.authValue("username").isEmpty() || spec.authValue("access-key").isEmpty()
-                ? http.failure(CrmException.Kind.CONFIG, "auth.username and auth.access-key are required")
-                : sessionLifetime == null ? http.failure(CrmException.Kind.CONFIG, "session-lifetime is not a duration: " + lifetime) : null;
+        this.endpoint = settings.endpoint();
     }
 
     @Override
@@ -62,7 +70,6 @@ final class VtigerCrm implements CrmConnector {
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         try {
-            if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
             List<String> names = new ArrayList<>(request.fields());
             names.add(0, request.field());
             names.add(0, request.object());
@@ -138,7 +145,7 @@ final class VtigerCrm implements CrmConnector {
     // --- session ------------------------------------------------------------------------------
 
     private CompletableFuture<AccessToken> login() {
-        String username = spec.authValue("username").orElse("");
+        String username = settings.username();
         CrmCall challenge = CrmCall.get(endpoint, CrmCall.ordered("operation", "getchallenge", "username", username));
         return http.send(challenge, spec.timeout(), LookupRequest.NO_TRACE)
                 .thenApply(response -> result(http.json(http.requireSuccess(response)), "getchallenge").path("token").asText(""))
@@ -147,13 +154,13 @@ final class VtigerCrm implements CrmConnector {
                     Map<String, String> form = new LinkedHashMap<>();
                     form.put("operation", "login");
                     form.put("username", username);
-                    form.put("accessKey", accessKey(token, spec.authValue("access-key").orElse("")));
+                    form.put("accessKey", accessKey(token, settings.accessKey()));
                     return http.send(CrmCall.postForm(URI.create(endpoint), form), spec.timeout(), LookupRequest.NO_TRACE);
                 })
                 .thenApply(response -> {
                     String session = result(http.json(http.requireSuccess(response)), "login").path("sessionName").asText("");
                     if (session.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "login reply has no sessionName");
-                    return new AccessToken(session, context.clock().instant().plus(sessionLifetime), Map.of());
+                    return new AccessToken(session, context.clock().instant().plus(settings.sessionLifetime()), Map.of());
                 });
     }
 
@@ -164,18 +171,6 @@ final class VtigerCrm implements CrmConnector {
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is missing from this JVM", e);
-        }
-    }
-
-    private static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.strip());
-        if (!m.matches()) return null;
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-            case "ms": return Duration.ofMillis(n);
-            case "s": return Duration.ofSeconds(n);
-            case "m": return Duration.ofMinutes(n);
-            default: return Duration.ofHours(n);
         }
     }
 }

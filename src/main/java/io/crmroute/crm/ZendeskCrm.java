@@ -2,6 +2,7 @@ package io.crmroute.crm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -23,30 +24,46 @@ final class ZendeskCrm implements CrmConnector {
     static final int MAX_PER_PAGE = 100;
     static final int MAX_VALUE_LENGTH = 256;
 
-    private final CrmSpec spec;
-    private final CrmHttp http;
-    private final String baseUrl;
-    private final String authorization; // null when the auth keys are missing
-    private final boolean unifiedSearch;
-    private final boolean wildcard;
+    static final CrmKey<URI> BASE_URL = CrmKey.optional("base-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> SUBDOMAIN = CrmKey.optional("subdomain",
+            KeyParsers.matching("[a-z0-9][a-z0-9-]{0,62}", "expected a Zendesk subdomain such as acme (of acme.zendesk.com)"));
+    static final CrmKey<String> AUTH_SCHEME = CrmKey.withDefault("auth-scheme", KeyParsers.oneOf("basic", "bearer"), "basic");
+    static final CrmKey<String> ENDPOINT = CrmKey.withDefault("endpoint", KeyParsers.oneOf("users", "search"), "users");
+    static final CrmKey<Boolean> PHONE_WILDCARD = CrmKey.withDefault("phone-wildcard", KeyParsers.flag(), true);
+    static final CrmKey<String> EMAIL = CrmKey.optional("auth.email", KeyParsers.text());
+    static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
 
-    ZendeskCrm(CrmSpec spec, CrmContext context) {
-        this.spec = spec;
-        this.http = new CrmHttp(spec, context);
-        String base = spec.baseUrl().or(() -> spec.setting("subdomain").map(s -> "https://" + s + ".zendesk.com")).orElse("");
-        this.baseUrl = CrmCall.withoutTrailingSlash(base);
-        this.authorization = authorization(spec);
-        this.unifiedSearch = spec.setting("endpoint").orElse("users").equals("search");
-        this.wildcard = spec.setting("phone-wildcard").map(Boolean::parseBoolean).orElse(true);
+    static final CrmType<Settings> TYPE = CrmType.of("zendesk", Settings.class, Settings::of, ZendeskCrm::new,
+            BASE_URL, SUBDOMAIN, AUTH_SCHEME, ENDPOINT, PHONE_WILDCARD, EMAIL, API_TOKEN);
+
+    /**
+     * A Zendesk entry, read: {@code baseUrl} is {@code base-url} or {@code https://{subdomain}.zendesk.com};
+     * {@code authorization} the header every request carries (Basic needs {@code auth.email}).
+     */
+    record Settings(String baseUrl, String authorization, boolean unifiedSearch, boolean phoneWildcard) {
+
+        static Settings of(CrmValues values) {
+            if (!values.has(BASE_URL) && !values.has(SUBDOMAIN)) values.missing(BASE_URL, "unless subdomain is set");
+            String base = values.find(BASE_URL).map(URI::toString)
+                    .orElseGet(() -> "https://" + values.find(SUBDOMAIN).orElse("") + ".zendesk.com");
+            boolean bearer = values.get(AUTH_SCHEME).equals("bearer");
+            if (!bearer && !values.has(EMAIL)) values.missing(EMAIL, "unless auth-scheme is bearer");
+            String token = values.get(API_TOKEN);
+            String authorization = bearer ? "Bearer " + token : "Basic " + Base64.getEncoder()
+                    .encodeToString((values.find(EMAIL).orElse("") + "/token:" + token).getBytes(StandardCharsets.UTF_8));
+            return new Settings(CrmCall.withoutTrailingSlash(base), authorization, values.get(ENDPOINT).equals("search"),
+                    values.get(PHONE_WILDCARD));
+        }
     }
 
-    private static String authorization(CrmSpec spec) {
-        String token = spec.authValue("api-token").orElse("");
-        if (token.isEmpty()) return null;
-        if (spec.setting("auth-scheme").orElse("basic").equalsIgnoreCase("bearer")) return "Bearer " + token;
-        String email = spec.authValue("email").orElse("");
-        if (email.isEmpty()) return null;
-        return "Basic " + Base64.getEncoder().encodeToString((email + "/token:" + token).getBytes(StandardCharsets.UTF_8));
+    private final CrmSpec spec;
+    private final Settings settings;
+    private final CrmHttp http;
+
+    ZendeskCrm(CrmSpec spec, Settings settings, CrmContext context) {
+        this.spec = spec;
+        this.settings = settings;
+        this.http = new CrmHttp(spec, context);
     }
 
     @Override
@@ -56,8 +73,6 @@ final class ZendeskCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        if (baseUrl.isEmpty()) return failed(CrmException.Kind.CONFIG, "base-url (https://{subdomain}.zendesk.com) is not set");
-        if (authorization == null) return failed(CrmException.Kind.CONFIG, "auth needs email and api-token (or api-token with auth-scheme: bearer)");
         if (!ZendeskQuery.isField(request.field())) return failed(CrmException.Kind.CONFIG, "not a Zendesk search field: " + request.field());
         String type = type(request.object());
         if (type == null) return failed(CrmException.Kind.CONFIG, "object must be users, organizations or tickets: " + request.object());
@@ -65,13 +80,13 @@ final class ZendeskCrm implements CrmConnector {
             return CompletableFuture.completedFuture(LookupResult.none());
         }
         try {
-            String term = ZendeskQuery.term(request.field(), request.value(), request.phone(), wildcard);
-            boolean usersEndpoint = type.equals("user") && !unifiedSearch;
+            String term = ZendeskQuery.term(request.field(), request.value(), request.phone(), settings.phoneWildcard());
+            boolean usersEndpoint = type.equals("user") && !settings.unifiedSearch();
             Map<String, String> parameters = new LinkedHashMap<>();
             parameters.put("query", usersEndpoint ? term : "type:" + type + ' ' + term);
             parameters.put("per_page", String.valueOf(Math.min(request.limit(), MAX_PER_PAGE)));
             String path = usersEndpoint ? "/api/v2/users/search.json" : "/api/v2/search.json";
-            CrmCall call = CrmCall.get(baseUrl + path, parameters).header("Authorization", authorization);
+            CrmCall call = CrmCall.get(settings.baseUrl() + path, parameters).header("Authorization", settings.authorization());
             String list = usersEndpoint ? "users" : "results";
             return http.sendForJson(call, request).thenApply(reply -> read(reply, list, request.limit()));
         } catch (RuntimeException e) {

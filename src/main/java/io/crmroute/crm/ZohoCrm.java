@@ -7,9 +7,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -25,7 +25,6 @@ final class ZohoCrm implements CrmConnector {
 
     static final String DEFAULT_API_VERSION = "v7";
     private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
-    private static final Pattern API_VERSION = Pattern.compile("v\\d{1,2}");
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Z_]{1,64}");
     /** The accounts server of each data centre. */
     static final Map<String, String> ACCOUNTS = Map.of(
@@ -38,33 +37,44 @@ final class ZohoCrm implements CrmConnector {
             "cn", "https://accounts.zoho.com.cn",
             "sa", "https://accounts.zoho.sa");
 
+    static final CrmKey<URI> BASE_URL = CrmKey.optional("base-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version", KeyParsers.matching("v\\d{1,2}", "expected vN such as v7"),
+            DEFAULT_API_VERSION);
+    static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
+    static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
+    static final CrmKey<String> REFRESH_TOKEN = CrmKey.required("auth.refresh-token", KeyParsers.text()).secret();
+    static final CrmKey<String> REGION = CrmKey.withDefault("auth.region",
+            KeyParsers.oneOf(new TreeSet<>(ACCOUNTS.keySet()).toArray(String[]::new)), "us");
+    static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());
+
+    static final CrmType<Settings> TYPE = CrmType.of("zoho", Settings.class, Settings::of, ZohoCrm::new,
+            BASE_URL, API_VERSION, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, REGION, TOKEN_URL);
+
+    /**
+     * A Zoho entry, read: without {@code base-url}, queries go to the token reply's {@code api_domain};
+     * {@code tokenUrl} defaults to the accounts server of {@code auth.region}.
+     */
+    record Settings(Optional<String> baseUrl, String apiVersion, String clientId, String clientSecret, String refreshToken, URI tokenUrl) {
+
+        static Settings of(CrmValues values) {
+            URI tokenUrl = values.find(TOKEN_URL).orElseGet(() -> URI.create(ACCOUNTS.get(values.get(REGION)) + "/oauth/v2/token"));
+            return new Settings(values.find(BASE_URL).map(uri -> CrmCall.withoutTrailingSlash(uri.toString())), values.get(API_VERSION),
+                    values.get(CLIENT_ID), values.get(CLIENT_SECRET), values.get(REFRESH_TOKEN), tokenUrl);
+        }
+    }
+
     private final CrmSpec spec;
+    private final Settings settings;
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens tokens;
-    private final Optional<String> baseUrl;
-    private final String apiVersion;
-    private final String tokenUrl;
-    private final CrmException configProblem; // null when the spec is usable
 
-    ZohoCrm(CrmSpec spec, CrmContext context) {
+    ZohoCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
+        this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.baseUrl = spec.baseUrl().map(CrmCall::withoutTrailingSlash);
-        this.apiVersion = spec.setting("api-version").orElse(DEFAULT_API_VERSION);
-        String accounts = ACCOUNTS.get(spec.authValue("region").orElse("us").toLowerCase(Locale.ROOT));
-        this.tokenUrl = spec.authValue("token-url").orElse(accounts == null ? null : accounts + "/oauth/v2/token");
-        this.configProblem = problem();
         this.tokens = new AccessTokens(this::fetchToken, context.clock());
-    }
-
-    private CrmException problem() {
-        if (!API_VERSION.matcher(apiVersion).matches()) return http.failure(CrmException.Kind.CONFIG, "api-version must look like v7");
-        if (tokenUrl == null) {
-            return http.failure(CrmException.Kind.CONFIG, "auth.region must be one of " + String.join(", ", new java.util.TreeSet<>(ACCOUNTS.keySet())));
-        }
-        return http.missingAuth("client-id", "client-secret", "refresh-token");
     }
 
     @Override
@@ -74,7 +84,6 @@ final class ZohoCrm implements CrmConnector {
 
     @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
-        if (configProblem != null) return CompletableFuture.failedFuture(configProblem);
         List<String> values = request.phone().map(phone -> PhoneNumbers.variants(request.value(), phone))
                 .orElse(List.of(request.value())).stream().filter(CoqlQuery::canMatch).toList();
         if (values.isEmpty()) return CompletableFuture.completedFuture(LookupResult.none());
@@ -86,11 +95,11 @@ final class ZohoCrm implements CrmConnector {
         }
         long start = context.ticker().read();
         return tokens.withToken(token -> {
-            Optional<String> api = baseUrl.or(() -> token.extra("api_domain").map(CrmCall::withoutTrailingSlash));
+            Optional<String> api = settings.baseUrl().or(() -> token.extra("api_domain").map(CrmCall::withoutTrailingSlash));
             if (api.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no api_domain"));
             CrmCall call;
             try {
-                call = CrmCall.postJson(URI.create(api.get() + "/crm/" + apiVersion + "/coql"), body)
+                call = CrmCall.postJson(URI.create(api.get() + "/crm/" + settings.apiVersion() + "/coql"), body)
                         .header("Authorization", "Zoho-oauthtoken " + token.value())
                         .header("Accept", "application/json");
             } catch (IllegalArgumentException e) {
@@ -137,16 +146,10 @@ final class ZohoCrm implements CrmConnector {
     private CompletableFuture<AccessToken> fetchToken() {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
-        form.put("client_id", spec.authValue("client-id").orElse(""));
-        form.put("client_secret", spec.authValue("client-secret").orElse(""));
-        form.put("refresh_token", spec.authValue("refresh-token").orElse(""));
-        URI uri;
-        try {
-            uri = URI.create(tokenUrl);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "auth.token-url is not a URL"));
-        }
+        form.put("client_id", settings.clientId());
+        form.put("client_secret", settings.clientSecret());
+        form.put("refresh_token", settings.refreshToken());
         // The token outlives the lookup that asked for it, so it gets the CRM's timeout, not that lookup's budget.
-        return OAuthTokenRequest.fetch(http, uri, form, spec.timeout(), context.clock(), DEFAULT_LIFETIME);
+        return OAuthTokenRequest.fetch(http, settings.tokenUrl(), form, spec.timeout(), context.clock(), DEFAULT_LIFETIME);
     }
 }

@@ -92,7 +92,11 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
             answerNext(ctx);
             return;
         }
-        if (request.decoderResult().isFailure()) {
+        if (request.decoderResult().isSuccess() && !isHttp1(request.protocolVersion())) {
+            // Netty accepts any HTTP/x.y; answering in a version that does not exist would confuse the peer
+            warnings.malformed().warn("HTTP request from {} in {}: not HTTP/1.x", peer(ctx), LogText.safe(request.protocolVersion()));
+            inbox.add(new Incoming(HttpVersion.HTTP_1_1, null, HttpResponse.error(505, "HTTP/1.0 or HTTP/1.1 only"), true));
+        } else if (request.decoderResult().isFailure()) {
             // a stranger's bad bytes are not our bug: one line, no stack trace
             warnings.malformed().warn("malformed HTTP request from {}: {}", peer(ctx), LogText.safe(request.decoderResult().cause()));
             // the decoder discards everything after a bad message: answer in turn, then hang up
@@ -106,6 +110,10 @@ final class HttpRoutingHandler extends SimpleChannelInboundHandler<FullHttpReque
             }
         }
         answerNext(ctx);
+    }
+
+    private static boolean isHttp1(HttpVersion version) {
+        return version.majorVersion() == 1 && (version.minorVersion() == 0 || version.minorVersion() == 1);
     }
 
     /** Answers the oldest request read, or reads more when all are answered. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.crm.CrmSpec;
-import io.crmroute.crm.CrmType;
+import io.crmroute.crm.CrmTypes;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
@@ -18,12 +18,8 @@ import io.crmroute.store.RouteStore;
 import io.crmroute.store.TestPostgres;
 import io.crmroute.store.TestRoutes;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +37,7 @@ class AdminServiceWithRouteParserTest {
             + " \"default\": {\"to\": {\"extension\": \"100\"}, \"voicemail\": true}, \"failure\": {\"to\": {\"queue\": \"900\"}}}";
 
     static CrmSpec demoCrm() {
-        return new CrmSpec("demo", CrmType.FILE, Optional.empty(), Map.of(), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), Map.of("path", "demo-crm.json"), Map.of(), Set.of(), Path.of("."));
+        return CrmSpec.standIn("demo", CrmTypes.named("file"));
     }
 
     @Test

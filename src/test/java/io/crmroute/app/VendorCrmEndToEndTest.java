@@ -68,12 +68,14 @@ class VendorCrmEndToEndTest {
                   hub:
                     type: hubspot
                     base-url: BASE
+                    allow-insecure: true                # the fake HubSpot is plain http on 127.0.0.1
                     timeout: 2s
                     phone: { default-country: US }
                     auth: { api-token: "${HUBSPOT_TOKEN}" }
                   hubdown:
                     type: hubspot
                     base-url: BASE/down
+                    allow-insecure: true
                     auth: { api-token: "${HUBSPOT_TOKEN}" }
                 routes:
                   one:

@@ -55,6 +55,41 @@ class MainTest {
         assertTrue(lines.stream().anyMatch(line -> line.contains("routes.vip.rules[0].op") && line.contains("line 10")), err.toString());
     }
 
+    /** Issue 8: check said OK to settings every call then failed on; now it names each one and exits 1. */
+    @Test
+    void checkRefusesVendorSettingsACallCouldNotUse(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("vendors.yaml");
+        Files.writeString(file, String.join("\n",
+                "crms:",
+                "  sf:",
+                "    type: salesforce",
+                "    base-url: https://acme.my.salesforce.com",
+                "    api-version: \"sixty\"",
+                "    token-lifetime: banana",
+                "    auth: { client-id: abc, client-secret: def }",
+                "  vt:",
+                "    type: vtiger",
+                "    base-url: http://crm.example.com",
+                "    session-lifetime: forever",
+                "    auth: { username: pbx, access-key: k }",
+                "routes:",
+                "  vip:",
+                "    crm: sf",
+                "    object: Contact",
+                "    field: Tier__c",
+                "    default: { to: { queue: \"100\" } }",
+                ""));
+        assertEquals(1, run("check", "--config", file.toString()));
+        assertEquals(List.of(
+                "crms.sf.api-version (line 5): \"sixty\": expected vNN.N",
+                "crms.sf.token-lifetime (line 6): \"banana\": expected a duration like 30m, 2h or 90s, at most 24h",
+                "crms.vt.base-url (line 10): \"http://crm.example.com\": https required: this URL carries credentials"
+                        + " (set allow-insecure: true on this CRM to allow http://)",
+                "crms.vt.session-lifetime (line 11): \"forever\": expected a duration like 30m, 2h or 90s, at most 24h"),
+                err.toString().lines().map(line -> line.substring((file + ": ").length())).toList(), err.toString());
+        assertTrue(out.toString().isEmpty(), out.toString());
+    }
+
     @Test
     void checkRefusesAnEmptyAllowlistAndAcceptsIpv4MappedRanges(@TempDir Path dir) throws Exception {
         Path empty = dir.resolve("empty.yaml");

@@ -66,7 +66,7 @@ class BrokenConfigTest {
                 result.problems().stream().map(ConfigProblem::path).collect(Collectors.toList()),
                 () -> result.problems().toString());
         assertLine(3, byPath.get("server.agi.allow[1]"), "\"10.0.0.0/33\": expected an address range");
-        assertLine(7, byPath.get("crms.billing.url"), "https required (set allow-insecure: true to allow http)");
+        assertLine(7, byPath.get("crms.billing.url"), "\"http://billing.example.com/crm\": https required: this URL carries credentials (set allow-insecure: true on this CRM to allow http://)");
         assertLine(8, byPath.get("crms.billing.headers.X-Api-Key"), "environment variable BILLING_KEY is not set");
         assertLine(14, byPath.get("routes.vip.tiemout"), "unknown key \"tiemout\"");
         assertLine(17, byPath.get("routes.vip.rules[1].op"), "unknown operator \"=~\" (expected one of =, !=, <, >, <=, >=)");

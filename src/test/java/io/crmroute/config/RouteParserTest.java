@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.crm.CrmSpec;
-import io.crmroute.crm.CrmType;
+import io.crmroute.crm.CrmTypes;
 import io.crmroute.crm.PhoneMatching;
 import io.crmroute.route.Destination;
 import io.crmroute.route.DtmfPrompt;
@@ -16,7 +16,6 @@ import io.crmroute.route.Fallback;
 import io.crmroute.route.Match;
 import io.crmroute.route.MatchSource;
 import io.crmroute.route.Route;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,8 @@ class RouteParserTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, CrmSpec> CRMS = Map.of(
-            "demo", CrmReader.standIn("demo", CrmType.FILE, Path.of(".")),
-            "billing", CrmReader.standIn("billing", CrmType.HTTP, Path.of(".")));
+            "demo", CrmSpec.standIn("demo", CrmTypes.named("file")),
+            "billing", CrmSpec.standIn("billing", CrmTypes.named("http")));
 
     @Test
     void readsAJsonRoute() throws Exception {

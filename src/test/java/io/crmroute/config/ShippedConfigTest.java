@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crmroute.crm.CrmSpec;
-import io.crmroute.crm.CrmType;
+import io.crmroute.crm.CrmConnector;
+import io.crmroute.crm.CrmConnectors;
+import io.crmroute.crm.CrmContext;
+import io.crmroute.crm.LookupRequest;
 import io.crmroute.crm.PhoneMatching;
 import io.crmroute.route.Destination;
 import io.crmroute.route.DtmfPrompt;
@@ -14,12 +17,12 @@ import io.crmroute.route.MatchSource;
 import io.crmroute.route.Operator;
 import io.crmroute.route.Route;
 import io.crmroute.route.Rule;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The config/ files a new user starts from load cleanly and mean what their comments say. */
@@ -49,17 +52,19 @@ class ShippedConfigTest {
     }
 
     @Test
-    void demoCrmIsTheJsonFileBesideTheConfig() {
+    void demoCrmIsTheJsonFileBesideTheConfig() throws Exception {
         CrmSpec demo = shipped().crms().get("demo");
-        Path json = SHIPPED.toAbsolutePath().normalize().resolveSibling("demo-crm.json");
-        assertEquals(CrmType.FILE, demo.type());
-        assertEquals(Optional.of(json.toString()), demo.setting("path"));
-        assertTrue(Files.isRegularFile(Path.of(demo.setting("path").orElseThrow())));
+        assertEquals("file", demo.type().id());
         assertEquals(Optional.of(new PhoneMatching("US", PhoneMatching.DEFAULT_FORMATS)), demo.phone());
         assertEquals(CrmSpec.DEFAULT_TIMEOUT, demo.timeout());
-        assertEquals(json.getParent(), demo.configDir());
         assertEquals(Optional.empty(), demo.cache());
         assertTrue(demo.secrets().isEmpty());
+        // Loaded with the working directory above config/, so its records were read from beside the config.
+        try (CrmContext context = CrmContext.create(); CrmConnector crm = CrmConnectors.create(demo, context)) {
+            LookupRequest grace = new LookupRequest("contacts", "phone", "+15551230001", Optional.empty(), List.of("status"), 1, "", "",
+                    Duration.ofSeconds(1), null);
+            assertEquals(Optional.of("GOLD"), crm.lookup(grace).get(5, TimeUnit.SECONDS).records().get(0).get("status"));
+        }
     }
 
     @Test

@@ -8,14 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -64,8 +62,9 @@ class BullhornCrmTest {
     }
 
     private CrmSpec spec(Map<String, String> auth) {
-        return new CrmSpec("bh", CrmType.BULLHORN, Optional.of(this.auth.url("")), auth, CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(CLIENT_SECRET, REFRESH_TOKEN), Path.of("."));
+        Map<String, String> keys = new HashMap<>(Map.of("base-url", this.auth.url(""), "allow-insecure", "true"));
+        auth.forEach((key, value) -> keys.put("auth." + key, value));
+        return TestCrms.withSecrets(TestCrms.spec("bh", BullhornCrm.TYPE, keys), Set.of(CLIENT_SECRET, REFRESH_TOKEN));
     }
 
     private CrmSpec spec() {
@@ -221,11 +220,13 @@ class BullhornCrmTest {
     }
 
     @Test
-    void missingCredentialsAreConfigFailures() throws Exception {
-        serve(Reply.json(NOTHING));
-        CrmConnector crm = CrmConnectors.create(spec(Map.of("client-id", "x", "client-secret", CLIENT_SECRET)), context);
-        assertEquals("crm bh: auth.refresh-token is not set", failure(crm.lookup(lookup("+14155552671")), CrmException.Kind.CONFIG).getMessage());
-        assertTrue(auth.seen().isEmpty());
+    void missingCredentialsAreProblemsOfTheConfig() {
+        assertEquals(List.of("auth.refresh-token: missing (required for bullhorn)"),
+                TestCrms.problems(BullhornCrm.TYPE, Map.of("auth.client-id", "x", "auth.client-secret", CLIENT_SECRET)));
+        BullhornCrm.Settings settings = (BullhornCrm.Settings) TestCrms.spec("bh", BullhornCrm.TYPE,
+                Map.of("auth.client-id", "x", "auth.client-secret", CLIENT_SECRET, "auth.refresh-token", REFRESH_TOKEN)).settings();
+        assertEquals("https://rest.bullhornstaffing.com/rest-services/login", settings.loginUrl());
+        assertEquals(Duration.ofMinutes(10), settings.sessionTtl());
     }
 
     @Test

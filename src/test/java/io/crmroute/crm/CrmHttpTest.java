@@ -26,7 +26,7 @@ class CrmHttpTest {
 
     private final TestCrms.FakeClock clock = new TestCrms.FakeClock();
     private final CrmContext context = CrmContext.create(clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
-    private final CrmSpec spec = TestCrms.withHeaders(TestCrms.spec("hub", CrmType.HUBSPOT, Map.of()), Map.of(), Set.of("tok-secret"));
+    private final CrmSpec spec = TestCrms.withHeaders(TestCrms.spec("hub", HubSpotCrm.TYPE, Map.of("auth.api-token", "tok-secret")), Map.of(), Set.of("tok-secret"));
     private final CrmHttp http = new CrmHttp(spec, context);
     private final List<String> trace = new ArrayList<>();
     private FakeCrmServer server;

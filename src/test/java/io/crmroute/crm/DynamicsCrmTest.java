@@ -8,14 +8,13 @@ import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -65,10 +64,10 @@ class DynamicsCrmTest {
     }
 
     private CrmSpec spec(Map<String, String> moreAuth) {
-        Map<String, String> auth = new HashMap<>(Map.of("client-id", "app-id", "client-secret", SECRET));
-        auth.putAll(moreAuth);
-        return new CrmSpec("d365", CrmType.DYNAMICS, Optional.of(api.url("/")), auth, CrmSpec.DEFAULT_TIMEOUT,
-                OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(SECRET), Path.of("."));
+        Map<String, String> keys = new HashMap<>(Map.of("base-url", api.url("/"), "allow-insecure", "true",
+                "auth.client-id", "app-id", "auth.client-secret", SECRET));
+        moreAuth.forEach((key, value) -> keys.put("auth." + key, value));
+        return TestCrms.withSecrets(TestCrms.spec("d365", DynamicsCrm.TYPE, keys), Set.of(SECRET));
     }
 
     private static LookupRequest byPhone(String value, int limit, Duration budget) {
@@ -217,11 +216,24 @@ class DynamicsCrmTest {
     }
 
     @Test
-    void configProblemsFailWithoutARequest() throws Exception {
+    void theTenantOrATokenUrlIsRequiredAtLoad() throws Exception {
+        Map<String, String> keys = Map.of("base-url", "https://org.crm.dynamics.com/", "auth.client-id", "app-id", "auth.client-secret", SECRET);
+        assertEquals(List.of("auth.tenant-id: missing (required for dynamics unless auth.token-url is set)"),
+                TestCrms.problems(DynamicsCrm.TYPE, keys));
+        Map<String, String> evil = new HashMap<>(keys);
+        evil.put("auth.tenant-id", "../evil");
+        assertEquals(List.of("auth.tenant-id: \"../evil\": expected a tenant id (a GUID, or a domain such as contoso.onmicrosoft.com)"),
+                TestCrms.problems(DynamicsCrm.TYPE, evil));
+        Map<String, String> tenant = new HashMap<>(keys);
+        tenant.put("auth.tenant-id", "contoso.onmicrosoft.com");
+        assertEquals(new DynamicsCrm.Settings("https://org.crm.dynamics.com", "v9.2", "app-id", SECRET,
+                        URI.create("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"), "https://org.crm.dynamics.com/.default"),
+                TestCrms.spec("d365", DynamicsCrm.TYPE, tenant).settings());
+    }
+
+    @Test
+    void anObjectThatIsNoEntitySetFailsWithoutARequest() throws Exception {
         api = new FakeCrmServer(Reply.json(NONE));
-        CrmException noTenant = failure(CrmConnectors.create(spec(Map.of()), context).lookup(byPhone("+15551230001")), CrmException.Kind.CONFIG);
-        assertEquals("crm d365: auth.tenant-id (or auth.token-url) is not set or not a tenant id", noTenant.getMessage());
-        failure(CrmConnectors.create(spec(Map.of("tenant-id", "../evil")), context).lookup(byPhone("+15551230001")), CrmException.Kind.CONFIG);
         LookupRequest badObject = new LookupRequest("contacts?$top=1", "telephone1", "1", Optional.empty(), List.of(), 1, "", "",
                 Duration.ofMillis(500), null);
         failure(CrmConnectors.create(spec(Map.of("tenant-id", "contoso.onmicrosoft.com")), context).lookup(badObject), CrmException.Kind.CONFIG);

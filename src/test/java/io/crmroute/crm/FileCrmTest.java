@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.TestCrms.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileCrmTest {
@@ -39,7 +38,7 @@ class FileCrmTest {
     @BeforeEach
     void setUp() throws Exception {
         Files.writeString(dir.resolve("demo-crm.json"), RECORDS);
-        crm = CrmConnectors.create(TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "demo-crm.json")), dir), context);
+        crm = CrmConnectors.create(TestCrms.spec("demo", FileCrm.TYPE, Map.of("path", "demo-crm.json"), dir), context);
     }
 
     @AfterEach
@@ -99,27 +98,23 @@ class FileCrmTest {
     }
 
     @Test
-    void aMissingFileFailsCreationWithItsPath() {
-        CrmSpec spec = TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "nope.json")), dir);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CrmConnectors.create(spec, context));
-        assertTrue(e.getMessage().startsWith("crm demo: records file not found: "), e.getMessage());
-        assertTrue(e.getMessage().endsWith("nope.json"), e.getMessage());
+    void aMissingFileIsAProblemOfTheConfigNamingItsPath() {
+        List<String> problems = TestCrms.problems(FileCrm.TYPE, Map.of("path", "nope.json"), dir);
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("path: \"nope.json\": no such file (looked for " + dir.toAbsolutePath().normalize()), problems.get(0));
     }
 
     @Test
-    void invalidJsonFailsCreationWithTheLine() throws Exception {
+    void invalidJsonIsAProblemOfTheConfigWithTheLine() throws Exception {
         Files.writeString(dir.resolve("bad.json"), "{\"contacts\": [\n {\"phone\": }\n]}");
-        CrmSpec spec = TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "bad.json")), dir);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CrmConnectors.create(spec, context));
-        assertTrue(e.getMessage().contains("is not valid JSON") && e.getMessage().contains("(line 2)"), e.getMessage());
+        assertEquals(List.of("path: \"bad.json\": not valid JSON (line 2)"), TestCrms.problems(FileCrm.TYPE, Map.of("path", "bad.json"), dir));
     }
 
     @Test
-    void aFileOfTheWrongShapeFailsCreation() throws Exception {
+    void aFileOfTheWrongShapeIsAProblemOfTheConfig() throws Exception {
         Files.writeString(dir.resolve("shape.json"), "{\"contacts\": {\"phone\": \"1\"}}");
-        CrmSpec spec = TestCrms.inDir(TestCrms.spec("demo", CrmType.FILE, Map.of("path", "shape.json")), dir);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CrmConnectors.create(spec, context));
-        assertTrue(e.getMessage().contains("\"contacts\" must be a list of records"), e.getMessage());
+        List<String> problems = TestCrms.problems(FileCrm.TYPE, Map.of("path", "shape.json"), dir);
+        assertTrue(problems.get(0).startsWith("path: \"shape.json\": \"contacts\" is not a list of records"), problems::toString);
     }
 
     @Test

@@ -6,13 +6,11 @@ import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,8 +44,8 @@ class HubSpotCrmTest {
     }
 
     private CrmConnector hubspot(String token, CrmContext in) {
-        CrmSpec spec = new CrmSpec("hs", CrmType.HUBSPOT, Optional.of(server.url("/")), token.isEmpty() ? Map.of() : Map.of("api-token", token),
-                CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(TOKEN), Path.of("."));
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("hs", HubSpotCrm.TYPE,
+                Map.of("base-url", server.url("/"), "allow-insecure", "true", "auth.api-token", token)), Set.of(TOKEN));
         return CrmConnectors.create(spec, in);
     }
 
@@ -135,10 +133,12 @@ class HubSpotCrmTest {
     }
 
     @Test
-    void aMissingTokenIsAConfigFailureAndSendsNothing() throws Exception {
-        server = new FakeCrmServer(Reply.json(NOTHING));
-        failure(hubspot("").lookup(byPhone("+14155552671")), CrmException.Kind.CONFIG);
-        assertTrue(server.seen().isEmpty());
+    void aMissingTokenIsAProblemOfTheConfig() {
+        assertEquals(List.of("auth.api-token: missing (required for hubspot)"), TestCrms.problems(HubSpotCrm.TYPE, Map.of()));
+        assertEquals(List.of("auth.api-token: expected a value, found empty text"),
+                TestCrms.problems(HubSpotCrm.TYPE, Map.of("auth.api-token", "")));
+        assertEquals(new HubSpotCrm.Settings("https://api.hubapi.com", TOKEN),
+                TestCrms.spec("hs", HubSpotCrm.TYPE, Map.of("auth.api-token", TOKEN)).settings(), "the public API root by default");
     }
 
     @Test

@@ -8,14 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -53,8 +51,8 @@ class PipedriveCrmTest {
     }
 
     private CrmConnector pipedrive(String token, CrmContext in) {
-        CrmSpec spec = new CrmSpec("pd", CrmType.PIPEDRIVE, Optional.of(server.url("")), token.isEmpty() ? Map.of() : Map.of("api-token", token),
-                CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(TOKEN), Path.of("."));
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("pd", PipedriveCrm.TYPE,
+                Map.of("base-url", server.url(""), "allow-insecure", "true", "auth.api-token", token)), Set.of(TOKEN));
         return CrmConnectors.create(spec, in);
     }
 
@@ -162,10 +160,10 @@ class PipedriveCrmTest {
     }
 
     @Test
-    void aMissingTokenIsAConfigFailure() throws Exception {
-        server = new FakeCrmServer(Reply.json(NOTHING));
-        failure(pipedrive("").lookup(exact("+14155552671")), CrmException.Kind.CONFIG);
-        assertTrue(server.seen().isEmpty());
+    void aMissingTokenIsAProblemOfTheConfig() {
+        assertEquals(List.of("auth.api-token: missing (required for pipedrive)"), TestCrms.problems(PipedriveCrm.TYPE, Map.of()));
+        assertEquals(new PipedriveCrm.Settings("https://api.pipedrive.com", false, TOKEN),
+                TestCrms.spec("pd", PipedriveCrm.TYPE, Map.of("auth.api-token", TOKEN, "exact-match", "false")).settings());
     }
 
     @Test

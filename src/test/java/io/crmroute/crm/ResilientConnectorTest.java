@@ -38,9 +38,21 @@ class ResilientConnectorTest {
         final AtomicInteger calls = new AtomicInteger();
         final List<LookupRequest> sent = new CopyOnWriteArrayList<>();
         final Function<LookupRequest, CompletableFuture<LookupResult>> answer;
+        final boolean sendsCallData;
 
         CountingCrm(Function<LookupRequest, CompletableFuture<LookupResult>> answer) {
+            this(answer, false);
+        }
+
+        /** {@code sendsCallData}: stands for the custom http CRM, whose requests carry the caller ID and digits. */
+        CountingCrm(Function<LookupRequest, CompletableFuture<LookupResult>> answer, boolean sendsCallData) {
             this.answer = answer;
+            this.sendsCallData = sendsCallData;
+        }
+
+        @Override
+        public boolean sendsCallData() {
+            return sendsCallData;
         }
 
         @Override
@@ -57,7 +69,7 @@ class ResilientConnectorTest {
     }
 
     private static CrmSpec spec() {
-        return TestCrms.spec("fake", CrmType.HTTP, Map.of());
+        return TestCrms.spec("fake", HttpCrm.TYPE, Map.of("url", "https://crm.invalid/crm"));
     }
 
     @Test
@@ -244,14 +256,14 @@ class ResilientConnectorTest {
     void vendorLookupsAreSharedAndCachedWhoeverCallsAndWhateverTheyDialled() throws Exception {
         CountingCrm hubspot = new CountingCrm(request -> CompletableFuture.completedFuture(GOLD));
         CrmConnector vendor = new ResilientConnector(hubspot,
-                TestCrms.withCache(TestCrms.spec("hub", CrmType.HUBSPOT, Map.of()), Duration.ofSeconds(60), Duration.ofSeconds(5)), context);
+                TestCrms.withCache(spec(), Duration.ofSeconds(60), Duration.ofSeconds(5)), context);
         assertEquals(GOLD, await(vendor.lookup(account("4711", "+15551230001"))));
         assertEquals(GOLD, await(vendor.lookup(account("4711", "+15551230002"))));
         assertEquals(1, hubspot.calls.get(), "a DTMF account lookup sends only the account number: one answer for every caller");
 
-        CountingCrm custom = new CountingCrm(request -> CompletableFuture.completedFuture(GOLD));
+        CountingCrm custom = new CountingCrm(request -> CompletableFuture.completedFuture(GOLD), true);
         CrmConnector http = new ResilientConnector(custom,
-                TestCrms.withCache(TestCrms.spec("billing", CrmType.HTTP, Map.of()), Duration.ofSeconds(60), Duration.ofSeconds(5)), context);
+                TestCrms.withCache(spec(), Duration.ofSeconds(60), Duration.ofSeconds(5)), context);
         await(http.lookup(account("4711", "+15551230001")));
         await(http.lookup(account("4711", "+15551230002")));
         assertEquals(2, custom.calls.get(), "the custom http CRM is sent the caller ID and digits: they are part of the question");
@@ -271,10 +283,10 @@ class ResilientConnectorTest {
 
     @Test
     void configProblemsDoNotOpenTheCircuit() throws Exception {
-        CrmConnector crm = CrmConnectors.create(TestCrms.spec("sales", CrmType.HUBSPOT, Map.of()), context);
-        CrmException e = failure(crm.lookup(request("contacts", "phone", "x")), CrmException.Kind.CONFIG);
-        assertTrue(e.getMessage().startsWith("crm sales: ") && e.getMessage().contains("api-token"), e.getMessage());
-        for (int i = 0; i < 20; i++) failure(crm.lookup(request("contacts", "phone", "x" + i)), CrmException.Kind.CONFIG);
+        CrmConnector crm = CrmConnectors.create(TestCrms.spec("sales", HubSpotCrm.TYPE, Map.of("auth.api-token", "t")), context);
+        CrmException e = failure(crm.lookup(request("con tacts", "phone", "x")), CrmException.Kind.CONFIG);
+        assertTrue(e.getMessage().startsWith("crm sales: ") && e.getMessage().contains("object"), e.getMessage());
+        for (int i = 0; i < 20; i++) failure(crm.lookup(request("con tacts", "phone", "x" + i)), CrmException.Kind.CONFIG);
         assertEquals("CLOSED", crm.health().breaker(), "config problems do not open the circuit");
     }
 

@@ -8,16 +8,16 @@ import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -68,9 +68,10 @@ class SalesforceCrmTest {
     }
 
     private static CrmSpec spec(String baseUrl, Map<String, String> settings) {
-        return new CrmSpec("sf", CrmType.SALESFORCE, Optional.ofNullable(baseUrl),
-                Map.of("client-id", "3MVG9-client", "client-secret", SECRET), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), settings, Map.of(), Set.of(SECRET), Path.of("."));
+        Map<String, String> keys = new HashMap<>(Map.of("base-url", baseUrl, "allow-insecure", "true",
+                "auth.client-id", "3MVG9-client", "auth.client-secret", SECRET));
+        keys.putAll(settings);
+        return TestCrms.withSecrets(TestCrms.spec("sf", SalesforceCrm.TYPE, keys), Set.of(SECRET));
     }
 
     private static LookupRequest byPhone(String value, List<String> fields, int limit, Duration budget) {
@@ -263,13 +264,20 @@ class SalesforceCrmTest {
     }
 
     @Test
-    void configProblemsFailWithoutARequest() throws Exception {
+    void settingsAreReadOnceAtLoad() {
+        SalesforceCrm.Settings settings = (SalesforceCrm.Settings) spec("https://acme.my.salesforce.com/", Map.of("api-version", "60.0")).settings();
+        assertEquals(new SalesforceCrm.Settings("https://acme.my.salesforce.com", "v60.0", Duration.ofMinutes(30), "3MVG9-client", SECRET,
+                URI.create("https://acme.my.salesforce.com/services/oauth2/token")), settings);
+        assertEquals(List.of("api-version: \"latest\": expected vNN.N", "token-lifetime: \"banana\": expected a duration like 30m, 2h or 90s, at most 24h"),
+                TestCrms.problems(SalesforceCrm.TYPE, Map.of("base-url", "https://acme.my.salesforce.com", "api-version", "latest",
+                        "token-lifetime", "banana", "auth.client-id", "id", "auth.client-secret", "secret")));
+        assertEquals(List.of("base-url: missing (required for salesforce)", "auth.client-secret: missing (required for salesforce)"),
+                TestCrms.problems(SalesforceCrm.TYPE, Map.of("auth.client-id", "id")));
+    }
+
+    @Test
+    void aQueryThatCannotBeBuiltFailsWithoutARequest() throws Exception {
         api = new FakeCrmServer(Reply.json(NONE));
-        CrmException noBase = failure(CrmConnectors.create(spec(null, Map.of()), context).lookup(byPhone("+15551230001")),
-                CrmException.Kind.CONFIG);
-        assertEquals("crm sf: base-url is not set (the org's My Domain URL)", noBase.getMessage());
-        failure(CrmConnectors.create(spec(api.url(""), Map.of("api-version", "latest")), context).lookup(byPhone("+15551230001")),
-                CrmException.Kind.CONFIG);
         LookupRequest badField = new LookupRequest("Contact", "Phone OR Name", "1", Optional.empty(), List.of(), 1, "", "",
                 Duration.ofMillis(500), null);
         failure(CrmConnectors.create(spec(api.url(""), Map.of()), context).lookup(badField), CrmException.Kind.CONFIG);

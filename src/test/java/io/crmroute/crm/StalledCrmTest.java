@@ -37,7 +37,7 @@ class StalledCrmTest {
     }
 
     private CrmConnector billing() {
-        return CrmConnectors.create(TestCrms.spec("billing", CrmType.HTTP,
+        return CrmConnectors.create(TestCrms.spec("billing", HttpCrm.TYPE,
                 Map.of("url", server.url("/crm"), "allow-insecure", "true")), context);
     }
 

@@ -8,13 +8,12 @@ import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,9 +54,9 @@ class SugarCrmTest {
     }
 
     private CrmConnector sugar(Map<String, String> settings, CrmContext in) {
-        CrmSpec spec = new CrmSpec("sugar", CrmType.SUGARCRM, Optional.of(server.url("/")),
-                Map.of("username", "pbx", "password", PASSWORD), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), settings, Map.of(), Set.of(PASSWORD), Path.of("."));
+        Map<String, String> keys = new HashMap<>(settings);
+        keys.putAll(Map.of("base-url", server.url("/"), "allow-insecure", "true", "auth.username", "pbx", "auth.password", PASSWORD));
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("sugar", SugarCrm.TYPE, keys), Set.of(PASSWORD));
         return CrmConnectors.create(spec, in);
     }
 

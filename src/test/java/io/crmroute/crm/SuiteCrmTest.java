@@ -9,13 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -60,10 +58,10 @@ class SuiteCrmTest {
     }
 
     private CrmConnector suite(String basePath, Map<String, String> auth, CrmContext in) {
-        Map<String, String> all = new LinkedHashMap<>(Map.of("client-id", "crmroute-client", "client-secret", SECRET));
-        all.putAll(auth);
-        CrmSpec spec = new CrmSpec("suite", CrmType.SUITECRM, Optional.of(server.url(basePath)), all, CrmSpec.DEFAULT_TIMEOUT,
-                OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(SECRET, "pw-1"), Path.of("."));
+        Map<String, String> keys = new LinkedHashMap<>(Map.of("base-url", server.url(basePath), "allow-insecure", "true",
+                "auth.client-id", "crmroute-client", "auth.client-secret", SECRET));
+        auth.forEach((key, value) -> keys.put("auth." + key, value));
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("suite", SuiteCrm.TYPE, keys), Set.of(SECRET, "pw-1"));
         return CrmConnectors.create(spec, in);
     }
 
@@ -246,6 +244,13 @@ class SuiteCrmTest {
         assertEquals("filter%5Bphone_work%5D%5Beq%5D=%27%22%5C%29%28*%3A%7B%7D%5B%5D%5E%7E%21%26%7C%2B-%2F%20OR%201%3D1%20--"
                 + "&fields%5BContacts%5D=first_name%2Cstatus_c&page%5Bsize%5D=1&page%5Bnumber%5D=1", server.seen().get(1).rawQuery());
         assertEquals(SugarCrmTest.HOSTILE, decode(server.seen().get(1).rawQuery()).get("filter[phone_work][eq]"));
+    }
+
+    @Test
+    void aUsernameWithoutAPasswordIsAProblemOfTheConfig() {
+        assertEquals(List.of("auth.password: missing (required for suitecrm when auth.username is set)"),
+                TestCrms.problems(SuiteCrm.TYPE, Map.of("base-url", "https://crm.example.com/legacy", "auth.client-id", "c",
+                        "auth.client-secret", SECRET, "auth.username", "pbx")));
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,29 +31,71 @@ final class TestCrms {
 
     private TestCrms() {}
 
-    static CrmSpec spec(String name, CrmType type, Map<String, String> settings) {
-        return new CrmSpec(name, type, Optional.empty(), Map.of(), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), settings, Map.of(), Set.of(), Path.of("."));
+    /**
+     * An entry of {@code type} read from its keys' texts as a config file gives them, by key path
+     * ({@code base-url}, {@code auth.client-id}; {@code allow-insecure} too): the test fails on any problem.
+     */
+    static CrmSpec spec(String name, CrmType<?> type, Map<String, String> texts) {
+        return spec(name, type, texts, Path.of("."));
+    }
+
+    /** As {@link #spec(String, CrmType, Map)}, relative paths starting at {@code configDir}. */
+    static CrmSpec spec(String name, CrmType<?> type, Map<String, String> texts, Path configDir) {
+        Map<String, String> keys = new HashMap<>(texts);
+        boolean insecure = Boolean.parseBoolean(keys.remove("allow-insecure"));
+        List<String> problems = new ArrayList<>();
+        Optional<?> settings = type.read(keys, new CrmKey.Context(configDir, insecure), collect(problems));
+        assertEquals(List.of(), problems, "problems reading " + texts);
+        return new CrmSpec(name, type, settings.orElseThrow(), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(), Optional.empty(),
+                Optional.empty(), Map.of(), insecure, Set.of());
+    }
+
+    /** What is wrong with an entry of {@code type} written as {@code texts}: {@code "key: message"} each. */
+    static List<String> problems(CrmType<?> type, Map<String, String> texts) {
+        return problems(type, texts, Path.of("."));
+    }
+
+    static List<String> problems(CrmType<?> type, Map<String, String> texts, Path configDir) {
+        Map<String, String> keys = new HashMap<>(texts);
+        boolean insecure = Boolean.parseBoolean(keys.remove("allow-insecure"));
+        List<String> problems = new ArrayList<>();
+        Optional<?> settings = type.read(keys, new CrmKey.Context(configDir, insecure), collect(problems));
+        assertEquals(problems.isEmpty(), settings.isPresent(), "settings exactly when there are no problems");
+        return problems;
+    }
+
+    private static KeyProblems collect(List<String> problems) {
+        return new KeyProblems() {
+            @Override
+            public void invalid(String key, String text, String expected) {
+                problems.add(key + ": \"" + text + "\": " + expected);
+            }
+
+            @Override
+            public void problem(String key, String message) {
+                problems.add(key + ": " + message);
+            }
+        };
     }
 
     static CrmSpec withCache(CrmSpec s, Duration ttl, Duration negativeTtl) {
-        return new CrmSpec(s.name(), s.type(), s.baseUrl(), s.auth(), s.timeout(), s.rateLimit(),
-                Optional.of(new CacheSpec(ttl, negativeTtl)), s.phone(), s.settings(), s.headers(), s.secrets(), s.configDir());
+        return new CrmSpec(s.name(), s.type(), s.settings(), s.timeout(), s.rateLimit(), Optional.of(new CacheSpec(ttl, negativeTtl)),
+                s.phone(), s.headers(), s.allowInsecure(), s.secrets());
     }
 
     static CrmSpec withRateLimit(CrmSpec s, double perSecond) {
-        return new CrmSpec(s.name(), s.type(), s.baseUrl(), s.auth(), s.timeout(), OptionalDouble.of(perSecond),
-                s.cache(), s.phone(), s.settings(), s.headers(), s.secrets(), s.configDir());
+        return new CrmSpec(s.name(), s.type(), s.settings(), s.timeout(), OptionalDouble.of(perSecond), s.cache(),
+                s.phone(), s.headers(), s.allowInsecure(), s.secrets());
     }
 
     static CrmSpec withHeaders(CrmSpec s, Map<String, String> headers, Set<String> secrets) {
-        return new CrmSpec(s.name(), s.type(), s.baseUrl(), s.auth(), s.timeout(), s.rateLimit(),
-                s.cache(), s.phone(), s.settings(), headers, secrets, s.configDir());
+        return new CrmSpec(s.name(), s.type(), s.settings(), s.timeout(), s.rateLimit(), s.cache(),
+                s.phone(), headers, s.allowInsecure(), secrets);
     }
 
-    static CrmSpec inDir(CrmSpec s, Path dir) {
-        return new CrmSpec(s.name(), s.type(), s.baseUrl(), s.auth(), s.timeout(), s.rateLimit(),
-                s.cache(), s.phone(), s.settings(), s.headers(), s.secrets(), dir);
+    /** {@code s} with {@code secrets} as the values that came from the environment. */
+    static CrmSpec withSecrets(CrmSpec s, Set<String> secrets) {
+        return withHeaders(s, s.headers(), secrets);
     }
 
     /** Match {@code value} against {@code object.field}, retrieving {@code field}, 1.5 s budget. */

@@ -9,14 +9,13 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,9 +54,9 @@ class VtigerCrmTest {
     }
 
     private CrmConnector vtiger(Map<String, String> settings, CrmContext in) {
-        CrmSpec spec = new CrmSpec("vt", CrmType.VTIGER, Optional.of(server.url("/vtigercrm/")),
-                Map.of("username", "pbx", "access-key", ACCESS_KEY), CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), settings, Map.of(), Set.of(ACCESS_KEY), Path.of("."));
+        Map<String, String> keys = new HashMap<>(settings);
+        keys.putAll(Map.of("base-url", server.url("/vtigercrm/"), "allow-insecure", "true", "auth.username", "pbx", "auth.access-key", ACCESS_KEY));
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("vt", VtigerCrm.TYPE, keys), Set.of(ACCESS_KEY));
         return CrmConnectors.create(spec, in);
     }
 

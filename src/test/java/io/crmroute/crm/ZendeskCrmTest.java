@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -52,8 +50,11 @@ class ZendeskCrmTest {
     }
 
     private CrmConnector zendesk(Map<String, String> auth, Map<String, String> settings, CrmContext in) {
-        CrmSpec spec = new CrmSpec("zd", CrmType.ZENDESK, Optional.of(server.url("/")), auth, CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), settings, Map.of(), Set.of(TOKEN), Path.of("."));
+        Map<String, String> keys = new HashMap<>(settings);
+        keys.put("base-url", server.url("/"));
+        keys.put("allow-insecure", "true");
+        auth.forEach((key, value) -> keys.put("auth." + key, value));
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("zd", ZendeskCrm.TYPE, keys), Set.of(TOKEN));
         return CrmConnectors.create(spec, in);
     }
 
@@ -151,9 +152,17 @@ class ZendeskCrmTest {
     }
 
     @Test
-    void missingSettingsAreConfigFailuresAndSendNothing() throws Exception {
+    void whereAndHowToAuthenticateAreCheckedAtLoad() {
+        assertEquals(List.of("base-url: missing (required for zendesk unless subdomain is set)",
+                        "auth.email: missing (required for zendesk unless auth-scheme is bearer)"),
+                TestCrms.problems(ZendeskCrm.TYPE, Map.of("auth.api-token", TOKEN)));
+        assertEquals(new ZendeskCrm.Settings("https://acme.zendesk.com", "Bearer " + TOKEN, false, true),
+                TestCrms.spec("zd", ZendeskCrm.TYPE, Map.of("subdomain", "acme", "auth-scheme", "bearer", "auth.api-token", TOKEN)).settings());
+    }
+
+    @Test
+    void anObjectZendeskCannotSearchFailsWithoutARequest() throws Exception {
         server = new FakeCrmServer(Reply.json(NOTHING));
-        failure(zendesk(Map.of("api-token", TOKEN), Map.of()).lookup(byPhone("+14155552671")), CrmException.Kind.CONFIG);
         failure(zendesk().lookup(lookup("contacts", "+14155552671", US, 1, Duration.ofSeconds(5), new ArrayList<>())), CrmException.Kind.CONFIG);
         assertTrue(server.seen().isEmpty());
     }

@@ -9,14 +9,13 @@ import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -68,10 +67,11 @@ class ZohoCrmTest {
     }
 
     private static CrmSpec spec(Optional<String> baseUrl, Map<String, String> moreAuth) {
-        Map<String, String> auth = new HashMap<>(Map.of("client-id", "1000.CLIENT", "client-secret", "csecret", "refresh-token", SECRET));
-        auth.putAll(moreAuth);
-        return new CrmSpec("zoho", CrmType.ZOHO, baseUrl, auth, CrmSpec.DEFAULT_TIMEOUT, OptionalDouble.empty(),
-                Optional.empty(), Optional.empty(), Map.of(), Map.of(), Set.of(SECRET, "csecret"), Path.of("."));
+        Map<String, String> keys = new HashMap<>(Map.of("allow-insecure", "true",
+                "auth.client-id", "1000.CLIENT", "auth.client-secret", "csecret", "auth.refresh-token", SECRET));
+        baseUrl.ifPresent(url -> keys.put("base-url", url));
+        moreAuth.forEach((key, value) -> keys.put("auth." + key, value));
+        return TestCrms.withSecrets(TestCrms.spec("zoho", ZohoCrm.TYPE, keys), Set.of(SECRET, "csecret"));
     }
 
     private static LookupRequest byPhone(String value, List<String> fields, int limit, Duration budget) {
@@ -235,11 +235,17 @@ class ZohoCrmTest {
     }
 
     @Test
-    void configProblemsFailWithoutARequest() throws Exception {
-        CrmException region = failure(CrmConnectors.create(spec(Optional.empty(), Map.of("region", "mars")), context)
-                .lookup(byPhone("+15551230001")), CrmException.Kind.CONFIG);
-        assertEquals("crm zoho: auth.region must be one of au, ca, cn, eu, in, jp, sa, us", region.getMessage());
-        assertEquals("https://accounts.zoho.eu", ZohoCrm.ACCOUNTS.get("eu"));
+    void theRegionNamesTheAccountsServerAtLoad() throws Exception {
+        Map<String, String> keys = Map.of("auth.client-id", "1000.CLIENT", "auth.client-secret", "csecret", "auth.refresh-token", SECRET,
+                "auth.region", "mars");
+        assertEquals(List.of("auth.region: \"mars\": expected one of au, ca, cn, eu, in, jp, sa, us"), TestCrms.problems(ZohoCrm.TYPE, keys));
+        Map<String, String> eu = new HashMap<>(keys);
+        eu.put("auth.region", "eu");
+        assertEquals(URI.create("https://accounts.zoho.eu/oauth/v2/token"), ((ZohoCrm.Settings) TestCrms.spec("zoho", ZohoCrm.TYPE, eu).settings()).tokenUrl());
+    }
+
+    @Test
+    void aQueryThatCannotBeBuiltFailsWithoutARequest() throws Exception {
         api = new FakeCrmServer(Reply.status(204));
         LookupRequest badModule = new LookupRequest("Contacts where", "Phone", "1", Optional.empty(), List.of(), 1, "", "",
                 Duration.ofMillis(500), null);

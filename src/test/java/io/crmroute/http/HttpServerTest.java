@@ -185,6 +185,14 @@ class HttpServerTest {
     }
 
     @Test
+    void aVersionThatIsNotHttp1Is505InHttp11AndCloses() throws Exception {
+        // found by the fuzz test: Netty parses HTTP/9.1, and the answer used to echo it
+        String response = raw("GET /fast HTTP/9.1\r\nHost: x\r\n\r\n");
+
+        assertTrue(response.startsWith("HTTP/1.1 505 HTTP Version Not Supported"), response);
+    }
+
+    @Test
     void malformedQueryEncodingIs400() throws Exception {
         String response = raw("GET /search?q=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 

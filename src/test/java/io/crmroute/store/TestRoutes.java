@@ -3,14 +3,10 @@ package io.crmroute.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.crm.CrmSpec;
-import io.crmroute.crm.CrmType;
+import io.crmroute.crm.CrmTypes;
 import io.crmroute.route.Route;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Set;
 
 /**
  * Route documents for store tests, and the application's route compiler for them.
@@ -48,7 +44,5 @@ public final class TestRoutes {
         return compiler().compile(name, document(goldQueue)).route().orElseThrow();
     }
 
-    private static final CrmSpec DEMO = new CrmSpec("demo", CrmType.FILE, Optional.empty(), Map.of(), CrmSpec.DEFAULT_TIMEOUT,
-            OptionalDouble.empty(), Optional.empty(), Optional.empty(), Map.of("path", "demo-crm.json"), Map.of(), Set.of(),
-            Path.of("."));
+    private static final CrmSpec DEMO = CrmSpec.standIn("demo", CrmTypes.named("file"));
 }
