@@ -98,6 +98,21 @@ class LocalRouteStoreTest {
     }
 
     @Test
+    void ofTwoAdminsSavingFromTheSameVersionExactlyOneWins() throws Exception {
+        open(Map.of("vip", TestRoutes.document("103")));
+        long opened = await(store.get("vip")).orElseThrow().version();
+
+        CompletableFuture<PutOutcome> first = store.put("vip", TestRoutes.document("201"), OptionalLong.of(opened));
+        CompletableFuture<PutOutcome> second = store.put("vip", TestRoutes.document("202"), OptionalLong.of(opened));
+
+        List<PutOutcome> outcomes = List.of(await(first), await(second));
+        assertEquals(1, outcomes.stream().filter(PutOutcome.Saved.class::isInstance).count(), outcomes.toString());
+        assertEquals(1, outcomes.stream().filter(PutOutcome.Stale.class::isInstance).count(), outcomes.toString());
+        PutOutcome.Saved winner = (PutOutcome.Saved) outcomes.stream().filter(PutOutcome.Saved.class::isInstance).findFirst().orElseThrow();
+        assertEquals(winner.route().document(), await(store.get("vip")).orElseThrow().document());
+    }
+
+    @Test
     void versionsNeverRepeatEvenAfterADelete() throws Exception {
         open(Map.of());
         long first = ((PutOutcome.Saved) await(store.put("a", TestRoutes.document("1"), OptionalLong.empty()))).route().version();
