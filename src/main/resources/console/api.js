@@ -13,6 +13,12 @@ export class ApiError extends Error {
 
 let unauthorized = () => {};
 
+/** 429: this browser's address sent too many wrong tokens and must wait. */
+function tooMany(response) {
+  const seconds = Number(response.headers.get('Retry-After')) || 1;
+  return new ApiError(429, `Too many wrong tokens from this address: try again in ${seconds} s.`);
+}
+
 export function onUnauthorized(handler) {
   unauthorized = handler;
 }
@@ -29,6 +35,7 @@ export function signOut() {
 export async function signIn(candidate) {
   const response = await fetch('/api/status', {headers: {Authorization: `Bearer ${candidate}`}, cache: 'no-store'});
   if (response.status === 401) return false;
+  if (response.status === 429) throw tooMany(response);
   if (!response.ok) throw new ApiError(response.status, `The server answered ${response.status}.`);
   sessionStorage.setItem(TOKEN_KEY, candidate);
   return true;
@@ -72,6 +79,7 @@ export async function call(method, path, {body, etag} = {}) {
     unauthorized();
     throw new ApiError(401, 'Sign in again: the admin token was not accepted.');
   }
+  if (response.status === 429) throw tooMany(response);
   if (response.status === 412) {
     throw new ApiError(412, 'This route was changed by someone else since you opened it.');
   }

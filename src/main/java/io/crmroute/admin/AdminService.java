@@ -52,11 +52,20 @@ public final class AdminService implements HttpService {
      * passes {@code liveRouteTable::reload}, so the caller's next call is routed by what was written).
      */
     public AdminService(RouteRepository routes, DecisionHistory decisions, String token, Supplier<CompletableFuture<Void>> afterRouteChange) {
-        if (token == null || token.isBlank()) throw new IllegalArgumentException("admin.token is empty: the admin API needs a token");
+        this(routes, decisions, checked(token), afterRouteChange);
+    }
+
+    /** With the guard the console's endpoints share, so wrong tokens count once whichever endpoint they try. */
+    public AdminService(RouteRepository routes, DecisionHistory decisions, BearerAuth auth, Supplier<CompletableFuture<Void>> afterRouteChange) {
         this.routes = routes;
         this.decisions = decisions;
-        this.auth = BearerAuth.token(token);
+        this.auth = auth;
         this.afterRouteChange = afterRouteChange;
+    }
+
+    private static BearerAuth checked(String token) {
+        if (token == null || token.isBlank()) throw new IllegalArgumentException("admin.token is empty: the admin API needs a token");
+        return BearerAuth.token(token);
     }
 
     public AdminService(RouteRepository routes, DecisionHistory decisions, String token) {

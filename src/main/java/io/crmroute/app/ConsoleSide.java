@@ -14,6 +14,7 @@ import io.crmroute.console.SignInService;
 import io.crmroute.console.SimulateService;
 import io.crmroute.crm.CrmConnector;
 import io.crmroute.crm.PhoneMatching;
+import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpService;
 import io.crmroute.route.RouteTable;
 import io.crmroute.store.DecisionHistory;
@@ -97,13 +98,14 @@ final class ConsoleSide implements AutoCloseable {
         services.add(new ConsoleAssets(access));
         if (access instanceof ConsoleAccess.Generated) services.add(new SignInService(((ConsoleAccess.Generated) access).signIn()));
         if (access.apiToken().isPresent()) {
-            String token = access.apiToken().get();
+            // One guard for every endpoint: a source's wrong tokens count together wherever it tries them.
+            BearerAuth auth = BearerAuth.token(access.apiToken().get());
             if (routes != null) {
-                services.add(new AdminService(routes, decisions, token, reload));
-                services.add(new RouteTransfer(token, routes, reload));
+                services.add(new AdminService(routes, decisions, auth, reload));
+                services.add(new RouteTransfer(auth, routes, reload));
             }
-            services.add(new SimulateService(token, compiler, new Simulator(connectors, phones, scheduler, Clock.systemUTC())));
-            services.add(new ConsoleApi(token, config.crms(), info, registry));
+            services.add(new SimulateService(auth, compiler, new Simulator(connectors, phones, scheduler, Clock.systemUTC())));
+            services.add(new ConsoleApi(auth, config.crms(), info, registry));
         } else {
             log.warn("{}", ((ConsoleAccess.Off) access).reason());
         }

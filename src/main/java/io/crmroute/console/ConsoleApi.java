@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.crm.CrmSpec;
+import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
@@ -31,8 +32,8 @@ public final class ConsoleApi implements HttpService {
     private final StorageInfo storage;
     private final MeterRegistry registry;
 
-    public ConsoleApi(String token, Map<String, CrmSpec> crms, StorageInfo storage, MeterRegistry registry) {
-        this.guard = new Guard(token);
+    public ConsoleApi(BearerAuth auth, Map<String, CrmSpec> crms, StorageInfo storage, MeterRegistry registry) {
+        this.guard = new Guard(auth);
         this.crms = Map.copyOf(crms);
         this.storage = storage;
         this.registry = registry;

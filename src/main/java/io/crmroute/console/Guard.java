@@ -16,8 +16,8 @@ final class Guard {
 
     private final BearerAuth auth;
 
-    Guard(String token) {
-        this.auth = BearerAuth.token(token);
+    Guard(BearerAuth auth) {
+        this.auth = auth;
     }
 
     HttpHandler protect(HttpHandler handler) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.crmroute.config.ConfigProblem;
+import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
@@ -38,8 +39,8 @@ public final class RouteTransfer implements HttpService {
     private final RouteRepository routes;
     private final Supplier<CompletableFuture<Void>> afterRouteChange;
 
-    public RouteTransfer(String token, RouteRepository routes, Supplier<CompletableFuture<Void>> afterRouteChange) {
-        this.guard = new Guard(token);
+    public RouteTransfer(BearerAuth auth, RouteRepository routes, Supplier<CompletableFuture<Void>> afterRouteChange) {
+        this.guard = new Guard(auth);
         this.routes = routes;
         this.afterRouteChange = afterRouteChange;
     }

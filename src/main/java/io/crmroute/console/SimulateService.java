@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.crmroute.call.Simulator;
 import io.crmroute.config.ConfigProblem;
 import io.crmroute.config.RouteParseResult;
+import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
@@ -38,8 +39,8 @@ public final class SimulateService implements HttpService {
     private final RouteCompiler compiler;
     private final Simulator simulator;
 
-    public SimulateService(String token, RouteCompiler compiler, Simulator simulator) {
-        this.guard = new Guard(token);
+    public SimulateService(BearerAuth auth, RouteCompiler compiler, Simulator simulator) {
+        this.guard = new Guard(auth);
         this.compiler = compiler;
         this.simulator = simulator;
     }
