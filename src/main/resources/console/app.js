@@ -108,7 +108,9 @@ document.getElementById('signin-form').addEventListener('submit', async event =>
   }
 });
 
-document.getElementById('sign-out').addEventListener('click', () => {
+document.getElementById('sign-out').addEventListener('click', async () => {
+  if (editor.isDirty() && !document.getElementById('editor-screen').hidden
+      && !await confirmDialog('The route has changes that are not saved. Sign out without saving them?', 'Sign out')) return;
   editor.discard();
   signOut();
   showSignIn('Signed out.');

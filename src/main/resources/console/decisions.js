@@ -37,7 +37,9 @@ export async function open(query) {
     set('status', status.value);
     set('from', instant(document.getElementById('filter-from').value));
     set('to', instant(document.getElementById('filter-to').value));
-    location.hash = `#/decisions?${params}`;
+    const next = `#/decisions?${params}`;
+    // The same filters again: read the decisions again (no hash change, so no navigation).
+    if (location.hash === next) open(params); else location.hash = next;
   }},
   labelled('Caller', el('input', {type: 'search', id: 'filter-caller', value: filters.caller})),
   labelled('Route', el('input', {type: 'search', id: 'filter-route', value: filters.route})),
