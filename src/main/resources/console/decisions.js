@@ -92,13 +92,13 @@ export async function open(query) {
 function line(row, details) {
   const destination = row.type ? `${row.type} ${row.dest}${row.voicemail ? ' (voicemail)' : ''}` : '';
   return el('tr', {},
-    el('td', {text: formatTime(row.time)}),
-    el('td', {text: row.caller}),
-    el('td', {text: row.route}),
-    el('td', {text: row.status}),
-    el('td', {text: row.rule}),
-    el('td', {text: destination}),
-    el('td', {text: row.crm_ms ?? ''}),
+    el('td', {'data-label': 'Time', text: formatTime(row.time)}),
+    el('td', {'data-label': 'Caller', text: row.caller}),
+    el('td', {'data-label': 'Route', text: row.route}),
+    el('td', {'data-label': 'Status', text: row.status}),
+    el('td', {'data-label': 'Rule', text: row.rule}),
+    el('td', {'data-label': 'Destination', text: destination}),
+    el('td', {'data-label': 'CRM ms', text: row.crm_ms ?? ''}),
     el('td', {}, el('button', {type: 'button', 'aria-label': `Details of the call ${row.uniqueid}`, text: 'Details',
       onclick: () => show(row, details)})));
 }

@@ -307,7 +307,7 @@ function placeProblems(problems) {
     const id = `problem-${counter}`;
     control.setAttribute('aria-invalid', 'true');
     control.setAttribute('aria-describedby', `${control.getAttribute('aria-describedby') || ''} ${id}`.trim());
-    control.closest('.field').after(el('p', {id, class: 'problem field-problem', 'data-problem-for': problem.path, text: problem.message}));
+    control.closest('.field').append(el('span', {id, class: 'problem field-problem', 'data-problem-for': problem.path, text: problem.message}));
   }
   const first = document.querySelector('#route-form [aria-invalid="true"]');
   if (first) first.focus();

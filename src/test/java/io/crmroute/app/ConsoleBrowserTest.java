@@ -354,9 +354,8 @@ abstract class ConsoleBrowserTest {
         type(browser, "Budget (timeout)", "soon");
         button(browser, "Save route").click();
 
-        WebElement problem = waitFor(browser, By.cssSelector("p.field-problem[data-problem-for='timeout']"));
-        WebElement beside = problem.findElement(By.xpath("preceding-sibling::*[1]"));
-        WebElement input = beside.findElement(By.id("route-timeout"));
+        WebElement problem = waitFor(browser, By.cssSelector(".field-problem[data-problem-for='timeout']"));
+        WebElement input = problem.findElement(By.xpath("ancestor::*[contains(@class, 'field')][1]")).findElement(By.id("route-timeout"));
         assertEquals("true", input.getAttribute("aria-invalid"));
         assertTrue(input.getAttribute("aria-describedby").contains(problem.getAttribute("id")));
         assertFalse(problem.getText().isBlank());
