@@ -61,6 +61,8 @@ abstract class ConsoleBrowserTest {
     static final String TOKEN = "browser-test-token-9c2e";
     static final String HOSTILE = "<img src=x onerror=alert(1)>";
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    /** Generous: the suite runs beside other builds on 2 cores. */
+    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -81,6 +83,8 @@ abstract class ConsoleBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")),
+                "the console's browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
         dir = Files.createTempDirectory("crmroute-console-" + kind());
         Files.writeString(dir.resolve("crm.json"), """
                 {"contacts": [
@@ -179,11 +183,11 @@ abstract class ConsoleBrowserTest {
     }
 
     static WebElement waitFor(WebDriver driver, By locator) {
-        return new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
     static void waitUntil(WebDriver driver, String what, java.util.function.Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).withMessage(what)
+        new WebDriverWait(driver, WAIT).withMessage(what)
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
     }
 
