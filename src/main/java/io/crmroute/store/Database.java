@@ -137,7 +137,7 @@ public final class Database implements AutoCloseable {
     }
 
     void markUp() {
-        if (!up && migrated) log.info("database {} is up", settings.url());
+        if (!up && migrated) log.info("database {} is up", settings.shownUrl());
         up = migrated;
     }
 
@@ -190,7 +190,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").placeholderReplacement(false).load().migrate();
             migrated = true;
             markUp();
-            log.info("database {} migrated", settings.url());
+            log.info("database {} migrated", settings.shownUrl());
             ready.complete(this);
         } catch (RuntimeException e) {
             markDown(e);
@@ -215,7 +215,7 @@ public final class Database implements AutoCloseable {
     private static HikariConfig poolConfig(DatabaseSettings settings, Options options) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("crmroute-db");
-        config.setJdbcUrl(settings.url());
+        config.setJdbcUrl(settings.shownUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());
         config.setMaximumPoolSize(options.poolSize());

@@ -1,5 +1,6 @@
 package io.crmroute.admin;
 
+import io.crmroute.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
-import io.crmroute.store.Await;
 import io.crmroute.store.Database;
 import io.crmroute.store.DecisionLog;
 import io.crmroute.store.DecisionRow;

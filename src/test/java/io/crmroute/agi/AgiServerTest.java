@@ -1,5 +1,6 @@
 package io.crmroute.agi;
 
+import io.crmroute.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -37,8 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
+
 import org.asteriskjava.fastagi.command.GetDataCommand;
 import org.asteriskjava.fastagi.command.GetVariableCommand;
 import org.asteriskjava.fastagi.command.SetVariableCommand;
@@ -92,7 +92,7 @@ class AgiServerTest {
         assertEquals("unknown", session.environment().callerId());
         assertEquals("127.0.0.1", session.remoteAddress().getAddress().getHostAddress());
         assertFalse(session.hangup().isDone(), "nobody hung up");
-        awaitTrue(() -> server.stats().sessionsInFlight() == 0);
+        Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsInFlight() == 0);
         assertEquals(1, server.stats().sessionsTotal());
     }
 
@@ -182,7 +182,7 @@ class AgiServerTest {
             socket.getOutputStream().write("agi_network: yes\nagi_network_scr".getBytes(StandardCharsets.US_ASCII));
         }
         assertEquals(Map.of("CRMROUTE_STATUS", "DEFAULT"), FakeAsterisk.call(server.port(), Map.of()).variables());
-        awaitTrue(() -> server.stats().sessionsInFlight() == 0);
+        Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsInFlight() == 0);
         assertEquals(2, server.stats().sessionsTotal());
         assertEquals(0, server.stats().protocolErrors());
     }
@@ -311,7 +311,7 @@ class AgiServerTest {
             for (Socket socket : sockets) socket.close();
         }
         assertEquals(Map.of("CRMROUTE_STATUS", "MATCH"), FakeAsterisk.call(server.port(), Map.of()).variables());
-        awaitTrue(() -> server.stats().sessionsTotal() == 1001 && server.stats().sessionsInFlight() == 0);
+        Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsTotal() == 1001 && server.stats().sessionsInFlight() == 0);
     }
 
     @Test
@@ -409,14 +409,14 @@ class AgiServerTest {
     void connectionsPastThePerSourceCapAreClosedAtOnceAndCounted() throws Exception {
         start(options(LOOPBACK).withConnectionLimits(2, 100), session -> session.send(new SetVariableCommand("A", "b")));
         try (Socket first = connect(); Socket second = connect()) {
-            awaitTrue(() -> server.stats().sessionsInFlight() == 2);
+            Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsInFlight() == 2);
             try (Socket third = connect()) {
                 assertEquals(-1, readOrReset(third.getInputStream()));
             }
             assertEquals(1, server.stats().connectionsRejected());
             assertEquals(2, server.stats().sessionsTotal());
             first.close();
-            awaitTrue(() -> server.stats().sessionsInFlight() == 1);
+            Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsInFlight() == 1);
             assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables(), "a place freed is taken again");
         }
     }
@@ -425,13 +425,13 @@ class AgiServerTest {
     void connectionsPastTheTotalCapAreClosedAtOnceAndCounted() throws Exception {
         start(options(LOOPBACK).withConnectionLimits(100, 1), session -> session.send(new SetVariableCommand("A", "b")));
         try (Socket idle = connect()) {
-            awaitTrue(() -> server.stats().sessionsInFlight() == 1);
+            Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsInFlight() == 1);
             try (Socket second = connect()) {
                 assertEquals(-1, readOrReset(second.getInputStream()));
             }
             assertEquals(1, server.stats().connectionsRejected());
         }
-        awaitTrue(() -> server.stats().sessionsInFlight() == 0);
+        Await.until("the server to count its sessions", WAIT, () -> server.stats().sessionsInFlight() == 0);
         assertEquals(Map.of("A", "b"), FakeAsterisk.call(server.port(), Map.of()).variables());
     }
 
@@ -527,12 +527,4 @@ class AgiServerTest {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
-    /** Polls a counter the server updates on its own threads; bounded, never used to order events. */
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + WAIT);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.crmroute.app;
 
+import io.crmroute.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import io.crmroute.agi.FakeAsterisk;
 import io.crmroute.config.ConfigLoader;
 import io.crmroute.config.ConfigResult;
 import io.crmroute.config.DatabaseSettings;
-import io.crmroute.store.Await;
 import io.crmroute.store.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.crmroute.app;
 
+import io.crmroute.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +13,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.crmroute.agi.FakeAsterisk;
 import io.crmroute.agi.FakeAsterisk.Responder;
 import io.crmroute.config.DatabaseSettings;
-import io.crmroute.store.Await;
 import io.crmroute.store.TestPostgres;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,5 +1,6 @@
 package io.crmroute.app;
 
+import io.crmroute.testing.Await;
 import static io.crmroute.app.Calls.vars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import io.crmroute.agi.FakeAsterisk;
 import io.crmroute.agi.FakeAsterisk.Responder;
 import io.crmroute.config.ConfigLoader;
 import io.crmroute.config.ConfigResult;
-import io.crmroute.store.Await;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.crmroute.app;
 
+import io.crmroute.testing.Await;
 import static io.crmroute.app.Calls.vars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,8 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -189,7 +189,7 @@ class VendorCrmEndToEndTest {
             List<Future<FakeAsterisk.Call>> calls = new ArrayList<>();
             for (int i = 0; i < 100; i++) calls.add(callers.submit(() -> call("one", "15551230001")));
             // Every call is in flight while the one CRM request is held, so each must share it.
-            awaitTrue(() -> server.sessionsInFlight() == 100);
+            Await.until("the server to count its sessions", java.time.Duration.ofSeconds(30), () -> server.sessionsInFlight() == 100);
             assertEquals(100, server.sessionsInFlight(), "all 100 calls waiting on the CRM");
             holdSearches.countDown();
             for (Future<FakeAsterisk.Call> call : calls) assertEquals("201", call.get(10, TimeUnit.SECONDS).variables().get("CRMROUTE_DEST"));
@@ -217,12 +217,4 @@ class VendorCrmEndToEndTest {
         assertEquals(asked, downSearches.get(), "an open breaker asks the CRM nothing, so nothing waits for it");
     }
 
-    /** Polls a counter the server updates on its own threads; bounded generously, never used to order events. */
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 30 s");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
 }

@@ -39,7 +39,11 @@ class LoadSmokeTest {
             assertNoErrors(calls);
             assertTrue(calls.ok() >= 100, () -> "too few calls to mean anything: " + calls.summary());
             assertTrue(calls.hungUp() > 0, () -> "no caller hung up: " + calls.summary());
-            assertTrue(crm.requests() >= calls.ok() - calls.hungUp(), () -> "calls answered without asking the CRM");
+            // Two callers with the same number in flight at once share one request (16 in flight among 1,000
+            // numbers: a few percent at most, more on a busy machine where each lookup takes longer).
+            long answered = calls.ok() - calls.hungUp();
+            assertTrue(crm.requests() >= answered * 9 / 10,
+                    () -> "calls answered without asking the CRM: " + crm.requests() + " requests, " + calls.summary());
 
             LoadResult flaky = generator.run(server.agiPort(), LoadPlan.openLoop(BenchRoutes.FLAKY, 500, 250,
                     Duration.ofSeconds(1)).withSessionTimeout(Duration.ofSeconds(5)));

@@ -1,10 +1,10 @@
 package io.crmroute.http;
 
+import io.crmroute.testing.Await;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crmroute.store.Await;
 import io.crmroute.testing.ManualTime;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.crmroute.store;
 
+import io.crmroute.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,15 @@
-package io.crmroute.store;
+package io.crmroute.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waits for a condition to hold, checking it every few milliseconds, and fails past the deadline. */
+/**
+ * Waits for a condition that another thread or process makes true (PostgreSQL reaching a state, a
+ * counter the server updates), checking every few milliseconds, and fails past a generous bound.
+ * For waiting on something outside the test's control only: never to order events, never to time them.
+ */
 public final class Await {
 
     private Await() {}
