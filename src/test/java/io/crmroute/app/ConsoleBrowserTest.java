@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmroute.agi.FakeAsterisk;
 import io.crmroute.config.ConfigLoader;
 import io.crmroute.config.ConfigResult;
-import io.crmroute.store.Await;
+import io.crmroute.testing.Await;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
