@@ -141,6 +141,18 @@ class ConsoleApiEndToEndTest {
     }
 
     @Test
+    void decisionsArePagedNewestFirstWithTheLastTimeSeenAsTheNextPagesEnd() throws Exception {
+        for (int i = 1; i <= 3; i++) call("vip", "15551239999", "page." + i);
+
+        JsonNode first = json(send("GET", "/api/decisions?caller=15551239999&limit=2", null));
+        String before = java.net.URLEncoder.encode(first.get(1).get("time").asText(), java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode older = json(send("GET", "/api/decisions?caller=15551239999&limit=2&to=" + before, null));
+
+        assertEquals(List.of("page.3", "page.2"), first.findValuesAsText("uniqueid"));
+        assertEquals(List.of("page.1"), older.findValuesAsText("uniqueid"));
+    }
+
+    @Test
     void aDraftIsTriedOnTheCallPathAndExplainedWithoutBeingRecorded() throws Exception {
         String body = "{\"name\": \"draft\", \"callerid\": \"15551230002\", \"route\": " + document("103") + "}";
 
