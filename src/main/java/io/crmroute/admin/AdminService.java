@@ -13,10 +13,10 @@ import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
 import io.crmroute.http.HttpService;
 import io.crmroute.store.DatabaseUnavailableException;
-import io.crmroute.store.DecisionLog;
+import io.crmroute.store.DecisionHistory;
 import io.crmroute.store.DeleteOutcome;
 import io.crmroute.store.PutOutcome;
-import io.crmroute.store.RouteStore;
+import io.crmroute.store.RouteRepository;
 import io.crmroute.store.StoredRoute;
 import java.io.IOException;
 import java.util.List;
@@ -42,8 +42,8 @@ public final class AdminService implements HttpService {
     private static final Logger log = LoggerFactory.getLogger(AdminService.class);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RouteStore routes;
-    private final DecisionLog decisions;
+    private final RouteRepository routes;
+    private final DecisionHistory decisions;
     private final BearerAuth auth;
     private final Supplier<CompletableFuture<Void>> afterRouteChange;
 
@@ -51,15 +51,24 @@ public final class AdminService implements HttpService {
      * {@code afterRouteChange} runs after every successful write before the answer goes out (the app
      * passes {@code liveRouteTable::reload}, so the caller's next call is routed by what was written).
      */
-    public AdminService(RouteStore routes, DecisionLog decisions, String token, Supplier<CompletableFuture<Void>> afterRouteChange) {
-        if (token == null || token.isBlank()) throw new IllegalArgumentException("admin.token is empty: the admin API needs a token");
+    public AdminService(RouteRepository routes, DecisionHistory decisions, String token, Supplier<CompletableFuture<Void>> afterRouteChange) {
+        this(routes, decisions, checked(token), afterRouteChange);
+    }
+
+    /** With the guard the console's endpoints share, so wrong tokens count once whichever endpoint they try. */
+    public AdminService(RouteRepository routes, DecisionHistory decisions, BearerAuth auth, Supplier<CompletableFuture<Void>> afterRouteChange) {
         this.routes = routes;
         this.decisions = decisions;
-        this.auth = BearerAuth.token(token);
+        this.auth = auth;
         this.afterRouteChange = afterRouteChange;
     }
 
-    public AdminService(RouteStore routes, DecisionLog decisions, String token) {
+    private static BearerAuth checked(String token) {
+        if (token == null || token.isBlank()) throw new IllegalArgumentException("admin.token is empty: the admin API needs a token");
+        return BearerAuth.token(token);
+    }
+
+    public AdminService(RouteRepository routes, DecisionHistory decisions, String token) {
         this(routes, decisions, token, () -> CompletableFuture.completedFuture(null));
     }
 

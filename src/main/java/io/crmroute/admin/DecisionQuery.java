@@ -6,7 +6,7 @@ import io.crmroute.config.ConfigProblem;
 import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.store.DecisionFilter;
-import io.crmroute.store.DecisionLog;
+import io.crmroute.store.DecisionHistory;
 import io.crmroute.store.DecisionRow;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,9 +20,9 @@ final class DecisionQuery {
 
     private static final int MAX_PARAMETER = 256;
 
-    private final DecisionLog decisions;
+    private final DecisionHistory decisions;
 
-    DecisionQuery(DecisionLog decisions) {
+    DecisionQuery(DecisionHistory decisions) {
         this.decisions = decisions;
     }
 

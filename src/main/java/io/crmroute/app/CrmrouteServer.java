@@ -28,6 +28,7 @@ import io.crmroute.route.RouteTable;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +59,7 @@ public final class CrmrouteServer implements AutoCloseable {
     private final HttpServer http;
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Optional<URI> signInLink = Optional.empty();
 
     private CrmrouteServer(List<AutoCloseable> resources, Optional<Storage> storage, AgiServer agi, HttpServer http,
                            Duration drainTimeout) {
@@ -79,11 +81,14 @@ public final class CrmrouteServer implements AutoCloseable {
             spec.phone().ifPresent(phone -> phones.put(spec.name(), phone));
         }
         Optional<Storage> storage = config.database().map(settings -> Storage.open(config, settings));
-        RouteTable routes = storage.<RouteTable>map(Storage::routes).orElseGet(() -> RouteTable.of(config.routes()));
+        ConsoleSide console = ConsoleSide.open(config, storage, connectors, phones, registry);
+        RouteTable routes = storage.<RouteTable>map(Storage::routes).or(console::localRoutes).orElseGet(() -> RouteTable.of(config.routes()));
         List<DecisionListener> listeners = new ArrayList<>(List.of(new DecisionLogger(), new CallMetrics(registry)));
         storage.ifPresent(store -> listeners.add(store.auditor()));
+        console.recorder().ifPresent(listeners::add);
         CallHandler calls = new CallHandler(routes, connectors, phones, DecisionListener.all(listeners), Clock.systemUTC());
         List<AutoCloseable> resources = new ArrayList<>();
+        resources.add(console);
         storage.ifPresent(resources::add);
         resources.addAll(connectors.values());
         resources.add(crmContext);
@@ -95,8 +100,9 @@ public final class CrmrouteServer implements AutoCloseable {
             checks.add(store.health());
             store.bindMetrics(registry);
         });
-        List<HttpService> services = storage.map(Storage::services).orElse(List.of());
-        return start(config.server(), calls, registry, checks, services, resources, storage);
+        CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources, storage);
+        server.signInLink = console.announce(config.server().httpHost(), server.httpPort());
+        return server;
     }
 
     /**
@@ -176,6 +182,11 @@ public final class CrmrouteServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** The console's one-time sign-in link, when the admin token was generated at start. */
+    public Optional<URI> signInLink() {
+        return signInLink;
     }
 
     /** FastAGI sessions open now, as {@code crmroute_agi_sessions_in_flight} reports. */

@@ -1,14 +1,13 @@
 package io.crmroute.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.crmroute.admin.AdminService;
 import io.crmroute.call.DecisionListener;
 import io.crmroute.config.CrmrouteConfig;
 import io.crmroute.config.DatabaseSettings;
 import io.crmroute.config.RouteWriter;
 import io.crmroute.http.HealthIndicator;
-import io.crmroute.http.HttpService;
 import io.crmroute.store.Database;
+import io.crmroute.store.DecisionHistory;
 import io.crmroute.store.DecisionLog;
 import io.crmroute.store.DecisionRow;
 import io.crmroute.store.LiveRouteTable;
@@ -19,13 +18,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What a configured database adds: routes read live from it (the YAML's imported once), every call
- * decision audited, the admin API when {@code admin.token} is set. Closed audit first, so the last
+ * decision audited; the admin API reads and writes both (see {@link ConsoleSide}). Closed audit first, so the last
  * decisions are written while the database is still open.
  */
 final class Storage implements AutoCloseable {
@@ -33,13 +31,13 @@ final class Storage implements AutoCloseable {
     private final Database database;
     private final LiveRouteTable routes;
     private final DecisionLog audit;
-    private final Optional<AdminService> admin;
+    private final RouteStore store;
 
-    private Storage(Database database, LiveRouteTable routes, DecisionLog audit, Optional<AdminService> admin) {
+    private Storage(Database database, LiveRouteTable routes, DecisionLog audit, RouteStore store) {
         this.database = database;
         this.routes = routes;
         this.audit = audit;
-        this.admin = admin;
+        this.store = store;
     }
 
     /** Connects in the background: the server starts and routes even while the database is down. */
@@ -51,9 +49,7 @@ final class Storage implements AutoCloseable {
         LiveRouteTable routes = LiveRouteTable.start(database, compiler, config.routes(), seed,
                 new LiveRouteTable.Options(LiveRouteTable.Options.defaults().pollInterval(), Optional.of(snapshotFile(config.file()))));
         DecisionLog audit = DecisionLog.start(database, DecisionLog.Options.defaults());
-        Optional<AdminService> admin = config.adminToken()
-                .map(token -> new AdminService(new RouteStore(database, compiler), audit, token, routes::reload));
-        return new Storage(database, routes, audit, admin);
+        return new Storage(database, routes, audit, new RouteStore(database, compiler));
     }
 
     /** Where the last good routes are kept, so a restart without the database still has them. */
@@ -71,8 +67,12 @@ final class Storage implements AutoCloseable {
                 report.crm(), report.decision(), report.crmTime()));
     }
 
-    List<HttpService> services() {
-        return admin.<List<HttpService>>map(List::of).orElse(List.of());
+    RouteStore routeStore() {
+        return store;
+    }
+
+    DecisionHistory decisions() {
+        return audit;
     }
 
     /** Not critical: without the database calls are still routed, from the last routes it gave. */

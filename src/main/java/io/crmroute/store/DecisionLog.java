@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * lost is not written twice. A full buffer refuses the newest row (the older ones are the start of the
  * outage, and each call's decision is also in the log); every refused row is counted and reported.
  */
-public final class DecisionLog implements AutoCloseable {
+public final class DecisionLog implements DecisionHistory, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionLog.class);
     private static final String INSERT = "INSERT INTO call_decision (id, time, uniqueid, channel, caller, route, digits, crm,"
@@ -127,7 +127,7 @@ public final class DecisionLog implements AutoCloseable {
         return new Counters(recorded.get(), written.get(), dropped.get(), pending.get());
     }
 
-    /** The decisions that pass the filter, newest first. */
+    @Override
     public CompletableFuture<List<DecisionRow>> query(DecisionFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT * FROM call_decision WHERE true");
         List<Object> parameters = new ArrayList<>();

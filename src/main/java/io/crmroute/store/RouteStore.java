@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.config.ConfigProblem;
-import io.crmroute.config.RouteParseResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,19 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 
 /**
  * The routes in PostgreSQL: list, search, read, write with optimistic concurrency, delete, import and
  * export. Every write is validated with the {@link RouteCompiler} first; an invalid route is never stored.
  */
-public final class RouteStore {
+public final class RouteStore implements RouteRepository {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int MAX_QUERY = 200;
     private static final String SEEDED = "routes_seeded";
 
@@ -52,6 +48,7 @@ public final class RouteStore {
     }
 
     /** Every route, by name; with a query, those whose name or document contains it (any case). */
+    @Override
     public CompletableFuture<List<StoredRoute>> list(Optional<String> query) {
         String text = query.map(String::trim).filter(q -> !q.isEmpty()).orElse(null);
         if (text != null && text.length() > MAX_QUERY) text = text.substring(0, MAX_QUERY);
@@ -70,6 +67,7 @@ public final class RouteStore {
         });
     }
 
+    @Override
     public CompletableFuture<Optional<StoredRoute>> get(String name) {
         if (!validName(name)) return CompletableFuture.completedFuture(Optional.empty());
         return database.call(connection -> find(connection, name));
@@ -79,6 +77,7 @@ public final class RouteStore {
      * Creates or replaces the route. With {@code expectedVersion} the write happens only if the route is
      * still at that version (otherwise {@link PutOutcome.Stale}); without it, it always happens.
      */
+    @Override
     public CompletableFuture<PutOutcome> put(String name, JsonNode document, OptionalLong expectedVersion) {
         List<ConfigProblem> problems;
         try {
@@ -91,6 +90,7 @@ public final class RouteStore {
         return database.call(connection -> inTransaction(connection, () -> write(connection, name, copy, expectedVersion)));
     }
 
+    @Override
     public CompletableFuture<DeleteOutcome> delete(String name, OptionalLong expectedVersion) {
         if (!validName(name)) return CompletableFuture.completedFuture(DeleteOutcome.NOT_FOUND);
         return database.call(connection -> {
@@ -108,6 +108,7 @@ public final class RouteStore {
      * Writes every given route (replacing those of the same names, keeping the others), all or none:
      * if any does not validate, nothing is written and every problem is returned, named {@code routes.NAME...}.
      */
+    @Override
     public CompletableFuture<ImportResult> importRoutes(Map<String, ? extends JsonNode> routes) {
         List<ConfigProblem> problems = new ArrayList<>();
         try {
@@ -133,6 +134,7 @@ public final class RouteStore {
     }
 
     /** Every route's document, by name: what {@code crmroute export} writes under {@code routes:}. */
+    @Override
     public CompletableFuture<Map<String, ObjectNode>> exportAll() {
         return database.call(connection -> {
             Map<String, ObjectNode> documents = new LinkedHashMap<>();
@@ -194,18 +196,7 @@ public final class RouteStore {
     }
 
     private List<ConfigProblem> validate(String name, JsonNode document) {
-        if (!validName(name)) {
-            return List.of(new ConfigProblem("name", OptionalInt.empty(),
-                    "route name: \"" + shorten(name) + "\" (expected: 1 to 64 of A-Z a-z 0-9 _ . -)"));
-        }
-        if (document == null || !document.isObject()) {
-            return List.of(new ConfigProblem("", OptionalInt.empty(), "a route must be a JSON object"));
-        }
-        RouteParseResult result = compiler.compile(name, document);
-        if (result.route().isEmpty() && result.problems().isEmpty()) {
-            return List.of(new ConfigProblem("", OptionalInt.empty(), "route does not validate"));
-        }
-        return result.problems();
+        return RouteValidation.problems(compiler, name, document);
     }
 
     private static PutOutcome write(Connection connection, String name, ObjectNode document, OptionalLong expectedVersion)
@@ -302,12 +293,7 @@ public final class RouteStore {
     }
 
     static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches();
-    }
-
-    private static String shorten(String text) {
-        if (text == null) return "";
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        return RouteValidation.validName(name);
     }
 
     private static String escapeLike(String text) {
