@@ -1,5 +1,6 @@
 package io.crmroute.crm;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,5 +39,24 @@ public interface CrmConnector extends AutoCloseable {
      */
     default boolean sendsCallData() {
         return false;
+    }
+
+    /**
+     * The objects the CRM user may use, from the vendor's own metadata API (for {@code crmroute fields},
+     * {@code check --online} and the console's choices). Never throws: a failure, or a CRM without a
+     * schema ({@link CrmException.Kind#UNSUPPORTED}, e.g. the custom {@code http} CRM), completes the
+     * future exceptionally with a {@link CrmException}.
+     */
+    default CompletableFuture<List<CrmObject>> objects() {
+        return CompletableFuture.failedFuture(new CrmException(CrmException.Kind.UNSUPPORTED, "crm " + name() + ": has no schema to list"));
+    }
+
+    /**
+     * The fields of {@code object} the CRM user may see, from the vendor's metadata API; an object the CRM
+     * does not know fails with {@link CrmException.Kind#HTTP_STATUS} or {@link CrmException.Kind#CONFIG}
+     * naming it. Never throws, as {@link #objects()}.
+     */
+    default CompletableFuture<List<CrmField>> fields(String object) {
+        return CompletableFuture.failedFuture(new CrmException(CrmException.Kind.UNSUPPORTED, "crm " + name() + ": has no schema to list"));
     }
 }

@@ -8,7 +8,9 @@ public final class CrmException extends RuntimeException {
 
     /** Why the CRM did not answer. */
     public enum Kind {
-        TIMEOUT, CONNECT, DNS, AUTH, RATE_LIMITED, HTTP_STATUS, BAD_RESPONSE, CIRCUIT_OPEN, CONFIG
+        TIMEOUT, CONNECT, DNS, AUTH, RATE_LIMITED, HTTP_STATUS, BAD_RESPONSE, CIRCUIT_OPEN, CONFIG,
+        /** The CRM has no such thing to offer, e.g. the custom {@code http} CRM has no schema to list. */
+        UNSUPPORTED
     }
 
     private final Kind kind;
