@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -178,5 +179,74 @@ final class BullhornCrm implements CrmConnector {
 
     private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {
         return CompletableFuture.failedFuture(http.failure(kind, detail));
+    }
+
+    // --- schema -------------------------------------------------------------------------------
+
+    /** {@code GET {restUrl}meta}: {@code [{entity, metaUrl}]}, no labels. */
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return meta("meta", Map.of(), "meta").thenApply(reply -> {
+            if (!reply.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "meta reply is not a list");
+            List<CrmObject> objects = new ArrayList<>();
+            for (JsonNode entity : reply) {
+                String name = entity.path("entity").asText("");
+                if (!name.isEmpty()) objects.add(new CrmObject(name, entity.path("label").asText("")));
+            }
+            return List.copyOf(objects);
+        });
+    }
+
+    /**
+     * {@code GET {restUrl}meta/{Entity}?fields=*&meta=full}: each of {@code fields} with its label and
+     * {@code dataType} (or its {@code type}, TO_ONE and the like, where it has none). Bullhorn has no
+     * filterable flag, and lists no field the user may not read.
+     */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        if (!ENTITY.matcher(object).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a Bullhorn entity: " + object));
+        }
+        return meta("meta/" + object, CrmCall.ordered("fields", "*", "meta", "full"), "fields of " + object).thenApply(reply -> {
+            JsonNode fields = reply.path("fields");
+            if (!fields.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "fields of " + object + ": reply has no fields list");
+            List<CrmField> found = new ArrayList<>();
+            for (JsonNode field : fields) {
+                String name = field.path("name").asText("");
+                String type = field.path("dataType").asText(field.path("type").asText(""));
+                if (!name.isEmpty()) found.add(new CrmField(name, field.path("label").asText(""), type, true, true));
+            }
+            return List.copyOf(found);
+        });
+    }
+
+    /** {@code GET {restUrl}{path}} with the lookups' session (renewed once on a 401), within the CRM's timeout. */
+    private CompletableFuture<JsonNode> meta(String path, Map<String, String> parameters, String what) {
+        long start = context.ticker().read();
+        return sessions.withToken(session -> {
+            try {
+                CrmCall call = CrmCall.get(session.extra("restUrl").orElseThrow() + path, parameters).header("BhRestToken", session.value());
+                return http.send(call, spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }).thenApply(response -> {
+            CrmException failure = response.statusCode() / 100 == 2 ? null : http.statusFailure(response);
+            if (failure != null && failure.kind() == CrmException.Kind.HTTP_STATUS) {
+                String message = errorMessage(response);
+                throw http.failure(CrmException.Kind.HTTP_STATUS, what + ": HTTP " + response.statusCode() + (message.isEmpty() ? "" : ": " + message));
+            }
+            if (failure != null) throw failure;
+            return http.json(response);
+        });
+    }
+
+    /** Bullhorn's {@code errorMessage} of a refusal, when the body has one. */
+    private String errorMessage(HttpResponse<String> response) {
+        try {
+            return http.parseJson(response.body()).path("errorMessage").asText("");
+        } catch (CrmException e) {
+            return "";
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.crmroute.crm;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -48,11 +49,13 @@ final class PipedriveCrm implements CrmConnector {
     private final CrmSpec spec;
     private final Settings settings;
     private final CrmHttp http;
+    private final CrmContext context;
 
     PipedriveCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
         this.settings = settings;
         this.http = new CrmHttp(spec, context);
+        this.context = context;
     }
 
     @Override
@@ -148,5 +151,62 @@ final class PipedriveCrm implements CrmConnector {
         JsonNode first = values.get(0);
         JsonNode value = first.isObject() ? first.path("value") : first;
         if (value.isValueNode() && !value.isNull()) fields.put(single, value.asText());
+    }
+
+    // --- schema -------------------------------------------------------------------------------
+
+    /** Pipedrive's item types have no list endpoint: the fixed set, each with its v1 field list. */
+    private static final List<CrmObject> OBJECTS = List.of(new CrmObject("persons", "People"),
+            new CrmObject("organizations", "Organizations"), new CrmObject("deals", "Deals"), new CrmObject("products", "Products"));
+    private static final Map<String, String> FIELD_LISTS = Map.of("persons", "personFields", "organizations", "organizationFields",
+            "deals", "dealFields", "products", "productFields");
+    static final int FIELDS_PER_PAGE = 500;
+    static final int MAX_FIELD_PAGES = 10;
+
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return CompletableFuture.completedFuture(OBJECTS);
+    }
+
+    /**
+     * {@code GET /v1/{item}Fields?start=S&limit=500}, page after page while
+     * {@code more_items_in_collection}: {@code key}, {@code name}, {@code field_type} and
+     * {@code filtering_allowed} of each, all within the CRM's timeout.
+     */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        String list = FIELD_LISTS.get(object);
+        if (list == null) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG,
+                    "no fields for object " + object + ": Pipedrive's item types are persons, organizations, deals and products"));
+        }
+        return fieldPage(list, 0, new ArrayList<>(), spec.timeout(), 1);
+    }
+
+    private CompletableFuture<List<CrmField>> fieldPage(String list, int start, List<CrmField> fields, Duration budget, int page) {
+        CrmCall call = CrmCall.get(settings.baseUrl() + "/v1/" + list,
+                CrmCall.ordered("start", String.valueOf(start), "limit", String.valueOf(FIELDS_PER_PAGE))).header("x-api-token", settings.apiToken());
+        long sent = context.ticker().read();
+        return http.send(call, budget, LookupRequest.NO_TRACE).thenCompose(response -> {
+            JsonNode reply = http.json(http.requireSuccess(response));
+            if (!reply.isObject()) throw http.failure(CrmException.Kind.BAD_RESPONSE, list + " reply is not a JSON object");
+            if (!reply.path("success").asBoolean(true)) throw refusal(reply);
+            JsonNode data = reply.path("data");
+            if (!data.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, list + " reply has no data list");
+            for (JsonNode field : data) {
+                String key = field.path("key").asText("");
+                if (!key.isEmpty()) {
+                    fields.add(new CrmField(key, field.path("name").asText(""), field.path("field_type").asText(""),
+                            field.path("filtering_allowed").asBoolean(true), true));
+                }
+            }
+            JsonNode additional = reply.path("additional_data");
+            JsonNode paging = additional.has("pagination") ? additional.path("pagination") : additional;
+            if (!paging.path("more_items_in_collection").asBoolean(false) || page >= MAX_FIELD_PAGES || data.isEmpty()) {
+                return CompletableFuture.completedFuture(List.copyOf(fields));
+            }
+            int next = paging.path("next_start").asInt(start + data.size());
+            return fieldPage(list, next, fields, budget.minus(context.since(sent)), page + 1);
+        });
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -125,6 +126,57 @@ final class SugarCrm implements CrmConnector {
         }
         boolean more = reply.path("next_offset").asInt(-1) >= 0 || records.size() > found.size();
         return new LookupResult(found, more ? found.size() + 1 : found.size());
+    }
+
+    // --- schema -------------------------------------------------------------------------------
+
+    /** {@code GET {root}/metadata?type_filter=module_list}: the modules, Sugar's own names (labels need language strings). */
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return metadata(CrmCall.ordered("type_filter", "module_list")).thenApply(reply -> {
+            JsonNode modules = reply.path("module_list");
+            if (!modules.isContainerNode()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "metadata reply has no module_list");
+            List<CrmObject> objects = new ArrayList<>();
+            modules.fields().forEachRemaining(entry -> {
+                if (!entry.getKey().equals("_hash") && entry.getValue().isTextual()) objects.add(new CrmObject(entry.getValue().asText(), null));
+            });
+            if (modules.isArray()) modules.forEach(module -> objects.add(new CrmObject(module.asText(), null)));
+            return List.copyOf(objects);
+        });
+    }
+
+    /**
+     * {@code GET {root}/metadata?type_filter=modules&module_filter={Module}}: each of
+     * {@code modules.{Module}.fields} with its {@code type}; unreadable where the module's {@code acl}
+     * refuses the module or the field ({@code "no"}). Sugar has no filterable flag; {@code vname} is a
+     * label key, not text, so the label is the name.
+     */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        if (!SugarQuery.isIdentifier(object)) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a SugarCRM module name: " + object));
+        return metadata(CrmCall.ordered("type_filter", "modules", "module_filter", object)).thenApply(reply -> {
+            JsonNode module = reply.path("modules").path(object);
+            JsonNode fields = module.path("fields");
+            if (!fields.isObject()) throw http.failure(CrmException.Kind.CONFIG, "no module " + object + " in SugarCRM's metadata for this user");
+            JsonNode acl = module.path("acl");
+            boolean moduleReadable = !"no".equals(acl.path("access").asText()) && !"no".equals(acl.path("view").asText());
+            List<CrmField> found = new ArrayList<>();
+            fields.fields().forEachRemaining(entry -> {
+                JsonNode field = entry.getValue();
+                if (entry.getKey().startsWith("_") || !field.isObject()) return;
+                boolean readable = moduleReadable && !"no".equals(acl.path("fields").path(entry.getKey()).path("read").asText());
+                found.add(new CrmField(field.path("name").asText(entry.getKey()), null, field.path("type").asText(""), true, readable));
+            });
+            return List.copyOf(found);
+        });
+    }
+
+    private CompletableFuture<JsonNode> metadata(Map<String, String> parameters) {
+        CrmCall call = CrmCall.get(settings.root() + "/metadata", parameters);
+        long start = context.ticker().read();
+        return tokens.withToken(token -> http.send(call.header("OAuth-Token", token.value()), spec.timeout().minus(context.since(start)),
+                        LookupRequest.NO_TRACE))
+                .thenApply(response -> http.json(http.requireSuccess(response)));
     }
 
     // --- token --------------------------------------------------------------------------------

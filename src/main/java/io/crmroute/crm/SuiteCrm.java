@@ -161,6 +161,57 @@ final class SuiteCrm implements CrmConnector {
         }
     }
 
+    // --- schema -------------------------------------------------------------------------------
+
+    /** {@code GET {base-url}/Api/V8/meta/modules}: {@code data.attributes.{Module}.label} of each module the user may reach. */
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return meta("/Api/V8/meta/modules", "modules").thenApply(attributes -> {
+            List<CrmObject> objects = new ArrayList<>();
+            attributes.fields().forEachRemaining(entry -> objects.add(new CrmObject(entry.getKey(), entry.getValue().path("label").asText(""))));
+            return List.copyOf(objects);
+        });
+    }
+
+    /**
+     * {@code GET {base-url}/Api/V8/meta/fields/{Module}}: {@code data.attributes.{field}.type} of each;
+     * V8 gives no label and no filterable flag. A module SuiteCRM does not know is an error reply or
+     * no attributes: either fails naming it.
+     */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        if (!SuiteQuery.isIdentifier(object)) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a SuiteCRM module name: " + object));
+        }
+        return meta("/Api/V8/meta/fields/" + object, "fields of " + object).thenApply(attributes -> {
+            if (attributes.isEmpty()) throw http.failure(CrmException.Kind.CONFIG, "no module " + object + " in SuiteCRM's metadata");
+            List<CrmField> fields = new ArrayList<>();
+            attributes.fields().forEachRemaining(entry -> fields.add(new CrmField(entry.getKey(), null, entry.getValue().path("type").asText(""), true, true)));
+            return List.copyOf(fields);
+        });
+    }
+
+    /** {@code data.attributes} of a V8 meta reply, within the CRM's timeout; a refusal names {@code what}. */
+    private CompletableFuture<JsonNode> meta(String path, String what) {
+        CrmCall call = CrmCall.get(URI.create(settings.root() + path)).header("Accept", MEDIA_TYPE);
+        long start = context.ticker().read();
+        return tokens.withToken(token -> http.send(call.header("Authorization", "Bearer " + token.value()),
+                        spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE))
+                .thenApply(response -> {
+                    int status = response.statusCode();
+                    if (status < 200 || status > 299) {
+                        CrmException failure = http.statusFailure(response);
+                        if (failure.kind() != CrmException.Kind.HTTP_STATUS) throw failure;
+                        String detail = detail(response);
+                        throw http.failure(CrmException.Kind.HTTP_STATUS, what + ": HTTP " + status + (detail.isEmpty() ? "" : ": " + detail));
+                    }
+                    JsonNode attributes = http.json(response).path("data").path("attributes");
+                    if (attributes.isArray() && attributes.isEmpty()) return CrmHttp.JSON.createObjectNode(); // PHP's empty array
+                    if (!attributes.isObject()) throw http.failure(CrmException.Kind.BAD_RESPONSE, what + ": reply has no data.attributes");
+                    return attributes;
+                });
+    }
+
     // --- token --------------------------------------------------------------------------------
 
     private CompletableFuture<AccessToken> fetchToken() {

@@ -142,6 +142,55 @@ final class VtigerCrm implements CrmConnector {
         }
     }
 
+    // --- schema -------------------------------------------------------------------------------
+
+    /** {@code operation=listtypes}: {@code result.types}, labelled from {@code result.information}. */
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return describe(CrmCall.ordered("operation", "listtypes"), "listtypes").thenApply(result -> {
+            JsonNode types = result.path("types");
+            if (!types.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "listtypes result has no types list");
+            List<CrmObject> objects = new ArrayList<>();
+            for (JsonNode type : types) {
+                objects.add(new CrmObject(type.asText(), result.path("information").path(type.asText()).path("label").asText("")));
+            }
+            return List.copyOf(objects);
+        });
+    }
+
+    /**
+     * {@code operation=describe&elementType={Module}}: {@code result.fields} with their label and
+     * {@code type.name}. Vtiger lists only fields the user's profile may see and has no filterable
+     * flag; a module it does not know is its {@code INVALID_MODULE} (or {@code ACCESS_DENIED}) refusal.
+     */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        if (!VtigerQuery.isIdentifier(object)) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a Vtiger module name: " + object));
+        }
+        return describe(CrmCall.ordered("operation", "describe", "elementType", object), "describe " + object).thenApply(result -> {
+            JsonNode fields = result.path("fields");
+            if (!fields.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "describe " + object + " result has no fields list");
+            List<CrmField> found = new ArrayList<>();
+            for (JsonNode field : fields) {
+                String name = field.path("name").asText("");
+                if (!name.isEmpty()) found.add(new CrmField(name, field.path("label").asText(""), field.path("type").path("name").asText(""), true, true));
+            }
+            return List.copyOf(found);
+        });
+    }
+
+    /** A GET of {@code parameters} with the lookups' session (renewed once on INVALID_SESSIONID), within the CRM's timeout. */
+    private CompletableFuture<JsonNode> describe(Map<String, String> parameters, String operation) {
+        long start = context.ticker().read();
+        return sessions.withToken(session -> {
+            Map<String, String> withSession = new LinkedHashMap<>(parameters);
+            withSession.put("sessionName", session.value());
+            return http.send(CrmCall.get(endpoint, withSession), spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE)
+                    .thenApply(response -> http.json(http.requireSuccess(response)));
+        }, VtigerCrm::invalidSession).thenApply(reply -> result(reply, operation));
+    }
+
     // --- session ------------------------------------------------------------------------------
 
     private CompletableFuture<AccessToken> login() {

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * Zendesk Support (type {@code zendesk}): users by
@@ -59,11 +63,13 @@ final class ZendeskCrm implements CrmConnector {
     private final CrmSpec spec;
     private final Settings settings;
     private final CrmHttp http;
+    private final CrmContext context;
 
     ZendeskCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
         this.settings = settings;
         this.http = new CrmHttp(spec, context);
+        this.context = context;
     }
 
     @Override
@@ -110,5 +116,133 @@ final class ZendeskCrm implements CrmConnector {
 
     private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {
         return CompletableFuture.failedFuture(http.failure(kind, detail));
+    }
+
+    // --- schema -------------------------------------------------------------------------------
+
+    static final int MAX_SCHEMA_PAGES = 10;
+    private static final Pattern CUSTOM_OBJECT = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    private static final List<CrmObject> STANDARD_OBJECTS = List.of(new CrmObject("users", "Users"),
+            new CrmObject("organizations", "Organizations"), new CrmObject("tickets", "Tickets"));
+
+    /**
+     * The attributes every user / organization has, which {@code user_fields} and
+     * {@code organization_fields} (custom fields only) leave out: name, label, type and whether the
+     * search API takes it as a keyword.
+     */
+    private static final List<CrmField> USER_ATTRIBUTES = List.of(
+            new CrmField("id", "ID", "integer", false, true), new CrmField("name", "Name", "string", true, true),
+            new CrmField("email", "Email", "string", true, true), new CrmField("phone", "Phone", "string", true, true),
+            new CrmField("external_id", "External ID", "string", true, true), new CrmField("role", "Role", "string", true, true),
+            new CrmField("organization_id", "Organization", "integer", false, true), new CrmField("tags", "Tags", "array", true, true),
+            new CrmField("notes", "Notes", "string", true, true), new CrmField("details", "Details", "string", true, true),
+            new CrmField("time_zone", "Time zone", "string", false, true), new CrmField("locale", "Language", "string", false, true),
+            new CrmField("created_at", "Created", "date", false, true), new CrmField("updated_at", "Updated", "date", false, true));
+    private static final List<CrmField> ORGANIZATION_ATTRIBUTES = List.of(
+            new CrmField("id", "ID", "integer", false, true), new CrmField("name", "Name", "string", true, true),
+            new CrmField("external_id", "External ID", "string", true, true), new CrmField("domain_names", "Domains", "array", false, true),
+            new CrmField("tags", "Tags", "array", true, true), new CrmField("notes", "Notes", "string", true, true),
+            new CrmField("details", "Details", "string", true, true), new CrmField("group_id", "Group", "integer", false, true),
+            new CrmField("created_at", "Created", "date", false, true), new CrmField("updated_at", "Updated", "date", false, true));
+    /** Ticket system fields by {@code type} in {@code ticket_fields}, as the ticket JSON names them. */
+    private static final Map<String, String> TICKET_ATTRIBUTES = Map.of("tickettype", "type", "group", "group_id",
+            "assignee", "assignee_id", "custom_status", "custom_status_id");
+
+    /** The fixed users, organizations and tickets, then {@code GET /api/v2/custom_objects} (none where the account has them off: 404). */
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return schemaList("/api/v2/custom_objects", "custom_objects", true).thenApply(custom -> {
+            List<CrmObject> objects = new ArrayList<>(STANDARD_OBJECTS);
+            for (JsonNode object : custom) {
+                String key = object.path("key").asText("");
+                if (!key.isEmpty()) objects.add(new CrmObject(key, object.path("title_pluralized").asText(object.path("title").asText(""))));
+            }
+            return List.copyOf(objects);
+        });
+    }
+
+    /**
+     * Users and organizations: their attributes, then each active custom field twice, as
+     * {@code user_fields.{key}} (what a record holds: retrieve and compare it) and as {@code {key}}
+     * (what the search takes: match on it). Tickets: {@code ticket_fields} (system and custom; a custom
+     * one is {@code custom_field_{id}}, as the search names it). A custom object: its {@code fields}.
+     */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        String type = type(object);
+        if ("user".equals(type)) return customised(USER_ATTRIBUTES, "/api/v2/user_fields", "user_fields");
+        if ("organization".equals(type)) return customised(ORGANIZATION_ATTRIBUTES, "/api/v2/organization_fields", "organization_fields");
+        if ("ticket".equals(type)) return schemaList("/api/v2/ticket_fields", "ticket_fields", false).thenApply(ZendeskCrm::ticketFields);
+        if (!CUSTOM_OBJECT.matcher(object).matches()) return failedSchema("not a Zendesk object: " + object);
+        return schemaList("/api/v2/custom_objects/" + object + "/fields", "custom_object_fields", false)
+                .thenApply(fields -> {
+                    List<CrmField> found = new ArrayList<>();
+                    for (JsonNode field : fields) {
+                        if (field.path("active").asBoolean(true) && !field.path("key").asText("").isEmpty()) {
+                            found.add(new CrmField(field.path("key").asText(), field.path("title").asText(""), field.path("type").asText(""), true, true));
+                        }
+                    }
+                    return List.copyOf(found);
+                });
+    }
+
+    private CompletableFuture<List<CrmField>> customised(List<CrmField> attributes, String path, String list) {
+        return schemaList(path, list, false).thenApply(custom -> {
+            List<CrmField> fields = new ArrayList<>(attributes);
+            for (JsonNode field : custom) {
+                String key = field.path("key").asText("");
+                if (key.isEmpty() || !field.path("active").asBoolean(true)) continue;
+                String title = field.path("title").asText("");
+                String fieldType = field.path("type").asText("");
+                fields.add(new CrmField(list + '.' + key, title, fieldType, false, true));
+                fields.add(new CrmField(key, title, fieldType, true, true));
+            }
+            return List.copyOf(fields);
+        });
+    }
+
+    private static List<CrmField> ticketFields(List<JsonNode> ticketFields) {
+        List<CrmField> fields = new ArrayList<>();
+        for (JsonNode field : ticketFields) {
+            if (!field.path("active").asBoolean(true)) continue;
+            String fieldType = field.path("type").asText("");
+            boolean system = !field.path("removable").asBoolean(true);
+            String name = system ? TICKET_ATTRIBUTES.getOrDefault(fieldType, fieldType) : "custom_field_" + field.path("id").asText("");
+            if (!name.isEmpty() && !name.equals("custom_field_")) fields.add(new CrmField(name, field.path("title").asText(""), fieldType, true, true));
+        }
+        return List.copyOf(fields);
+    }
+
+    /**
+     * The {@code list} entries of {@code GET {path}} and of each {@code next_page} on this Zendesk (at
+     * most {@value #MAX_SCHEMA_PAGES} pages), within the CRM's timeout; with {@code noneWhenMissing} a
+     * 404 is an empty list.
+     */
+    private CompletableFuture<List<JsonNode>> schemaList(String path, String list, boolean noneWhenMissing) {
+        return schemaPage(URI.create(settings.baseUrl() + path), list, noneWhenMissing, new ArrayList<>(), spec.timeout(), 1);
+    }
+
+    private CompletableFuture<List<JsonNode>> schemaPage(URI uri, String list, boolean noneWhenMissing, List<JsonNode> entries,
+            Duration budget, int page) {
+        long sent = context.ticker().read();
+        CrmCall call = CrmCall.get(uri).header("Authorization", settings.authorization());
+        return http.send(call, budget, LookupRequest.NO_TRACE).thenCompose(response -> {
+            int status = response.statusCode();
+            if (status == 404 && noneWhenMissing) return CompletableFuture.completedFuture(List.<JsonNode>of());
+            if (status == 404) throw http.failure(CrmException.Kind.HTTP_STATUS, "HTTP 404 for " + uri.getRawPath() + ": no such object");
+            JsonNode reply = http.json(http.requireSuccess(response));
+            JsonNode found = reply.path(list);
+            if (!found.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no " + list + " list");
+            found.forEach(entries::add);
+            String next = reply.path("next_page").asText("");
+            if (next.isEmpty() || !next.startsWith(settings.baseUrl() + "/") || page >= MAX_SCHEMA_PAGES) {
+                return CompletableFuture.completedFuture(List.copyOf(entries));
+            }
+            return schemaPage(URI.create(next), list, noneWhenMissing, entries, budget.minus(context.since(sent)), page + 1);
+        });
+    }
+
+    private <T> CompletableFuture<T> failedSchema(String detail) {
+        return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, detail));
     }
 }
