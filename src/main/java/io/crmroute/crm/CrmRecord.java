@@ -1,8 +1,10 @@
 package io.crmroute.crm;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One record as flat field name to text value (nested vendor values are flattened by the
@@ -12,7 +14,7 @@ import java.util.Optional;
 public record CrmRecord(Map<String, String> fields, Optional<String> id, Optional<String> url) {
 
     public CrmRecord {
-        fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         id = id.filter(text -> !text.isEmpty());
         url = url.filter(text -> !text.isEmpty());
     }
@@ -27,13 +29,13 @@ public record CrmRecord(Map<String, String> fields, Optional<String> id, Optiona
     }
 
     /** This record with its id, and its page where {@code page} makes one of the id. */
-    CrmRecord linked(String id, java.util.function.Function<String, Optional<String>> page) {
+    CrmRecord linked(String id, Function<String, Optional<String>> page) {
         if (id == null || id.isEmpty()) return this;
         return new CrmRecord(fields, Optional.of(id), page.apply(id));
     }
 
     /** This record with the id held in {@code idField}, if it has one, and its page as {@code page} makes it. */
-    CrmRecord linkedBy(String idField, java.util.function.Function<String, Optional<String>> page) {
+    CrmRecord linkedBy(String idField, Function<String, Optional<String>> page) {
         return get(idField).map(value -> linked(value, page)).orElse(this);
     }
 }

@@ -60,14 +60,16 @@ final class FileCrm implements CrmConnector {
     }
 
     private static String recordUrlTemplate(String text, CrmKey.Context context) {
-        if (!text.contains("{id}")) throw new IllegalArgumentException("expected a URL holding {id}, such as https://crm.example.com/{object}/{id}");
+        String expected = "expected an absolute https:// URL holding {id}, such as https://crm.example.com/{object}/{id}";
+        if (!text.contains("{id}")) throw new IllegalArgumentException(expected);
         try {
             java.net.URI uri = new java.net.URI(text.replace("{object}", "object").replace("{id}", "id"));
-            if (uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) return text;
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (uri.getHost() != null && (scheme.equals("https") || scheme.equals("http"))) return text;
         } catch (java.net.URISyntaxException notAUri) {
             // reported below
         }
-        throw new IllegalArgumentException("expected an absolute https:// URL holding {id}");
+        throw new IllegalArgumentException(expected);
     }
 
     private final String name;

@@ -34,7 +34,8 @@ final class HubSpotCrm implements CrmConnector {
 
     static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_BASE_URL));
     static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
-    static final CrmKey<String> PORTAL_ID = CrmKey.optional("portal-id", KeyParsers.matching("[0-9]{1,15}", "expected the account's portal id (Hub ID), digits"));
+    static final CrmKey<String> PORTAL_ID = CrmKey.optional("portal-id",
+            KeyParsers.matching("[0-9]{1,15}", "expected the account's portal id (Hub ID), digits"));
     static final CrmKey<String> UI_URL = CrmKey.withDefault("ui-url", RecordPages.uiUrl(), DEFAULT_UI_URL);
 
     static final CrmType<Settings> TYPE = CrmType.of("hubspot", Settings.class, Settings::of, HubSpotCrm::new,

@@ -2,7 +2,6 @@ package io.crmroute.crm;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * Pieces of the URLs of records' pages in a CRM's web UI. Ids and object names come from the CRM
@@ -18,12 +17,10 @@ final class RecordPages {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** {@code base} without a trailing slash, or empty when there is no base to link to. */
-    static Optional<String> base(Optional<String> base) {
-        return base.map(CrmCall::withoutTrailingSlash).filter(text -> !text.isEmpty());
-    }
-
-    /** A web UI root: an absolute http(s) URL; it only ever reaches an agent's browser, never a credential. */
+    /**
+     * A web UI root ({@code ui-url}): an absolute http(s) URL without query or fragment. crmroute
+     * never sends it anything (it only reaches an agent's browser), so http:// is not refused.
+     */
     static CrmKey.Parser<String> uiUrl() {
         return (text, context) -> {
             try {

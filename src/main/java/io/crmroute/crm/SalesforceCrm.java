@@ -133,7 +133,9 @@ final class SalesforceCrm implements CrmConnector {
         List<CrmRecord> found = new java.util.ArrayList<>();
         for (JsonNode record : records) {
             if (found.size() >= request.limit()) break;
-            if (record.isObject()) found.add(linked(spelledAsRequested(CrmRecords.flatten(withoutAttributes(record)), request.fields()), record, request));
+            if (!record.isObject()) continue;
+            CrmRecord fields = spelledAsRequested(CrmRecords.flatten(withoutAttributes(record)), request.fields());
+            found.add(linked(fields, record, request));
         }
         return new LookupResult(found, reply.path("totalSize").asInt(found.size()));
     }

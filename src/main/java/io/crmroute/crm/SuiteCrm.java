@@ -160,7 +160,8 @@ final class SuiteCrm implements CrmConnector {
             return Optional.of(baseUrl.substring(0, baseUrl.length() - legacy.length()) + "/#/"
                     + RecordPages.encode(module.toLowerCase(java.util.Locale.ROOT)) + "/record/" + RecordPages.encode(id));
         }
-        return Optional.of(baseUrl + "/index.php?module=" + RecordPages.encode(module) + "&action=DetailView&record=" + RecordPages.encode(id));
+        return Optional.of(baseUrl + "/index.php?module=" + RecordPages.encode(module) + "&action=DetailView&record="
+                + RecordPages.encode(id));
     }
 
     /** JSON:API's {@code errors.detail} (an object in V8, a list in the spec), else empty. */

@@ -56,7 +56,8 @@ final class ZohoCrm implements CrmConnector {
     static final CrmKey<String> REGION = CrmKey.withDefault("auth.region",
             KeyParsers.oneOf(new TreeSet<>(ACCOUNTS.keySet()).toArray(String[]::new)), "us");
     static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());
-    static final CrmKey<String> ORG_ID = CrmKey.optional("org-id", KeyParsers.matching("[0-9]{1,20}", "expected the organisation id, digits"));
+    static final CrmKey<String> ORG_ID = CrmKey.optional("org-id",
+            KeyParsers.matching("[0-9]{1,20}", "expected the organisation id, digits"));
     static final CrmKey<String> UI_URL = CrmKey.optional("ui-url", RecordPages.uiUrl());
 
     static final CrmType<Settings> TYPE = CrmType.of("zoho", Settings.class, Settings::of, ZohoCrm::new,
@@ -86,7 +87,8 @@ final class ZohoCrm implements CrmConnector {
      */
     static Optional<String> recordUrl(Settings settings, String module, String id) {
         String tab = TABS.getOrDefault(module, module);
-        return settings.orgId().map(org -> settings.uiUrl() + "/crm/org" + org + "/tab/" + RecordPages.encode(tab) + "/" + RecordPages.encode(id));
+        return settings.orgId()
+                .map(org -> settings.uiUrl() + "/crm/org" + org + "/tab/" + RecordPages.encode(tab) + "/" + RecordPages.encode(id));
     }
 
     private final CrmSpec spec;
