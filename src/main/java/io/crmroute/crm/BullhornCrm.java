@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +34,7 @@ final class BullhornCrm implements CrmConnector {
     static final String DEFAULT_TOKEN_URL = "https://auth.bullhornstaffing.com/oauth/token";
     static final String DEFAULT_REST_BASE = "https://rest.bullhornstaffing.com";
     static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(10);
+    static final String DEFAULT_UI_URL = "https://www.bullhornstaffing.com";
     static final int MAX_COUNT = 500;
     static final int MAX_VARIANTS = 5;
     static final int MAX_VALUE_LENGTH = 256;
@@ -48,20 +50,23 @@ final class BullhornCrm implements CrmConnector {
     static final CrmKey<String> REFRESH_TOKEN = CrmKey.required("auth.refresh-token", KeyParsers.text()).secret();
     static final CrmKey<URI> TOKEN_URL = CrmKey.withDefault("auth.token-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_TOKEN_URL));
 
+    static final CrmKey<String> UI_URL = CrmKey.withDefault("ui-url", RecordPages.uiUrl(), DEFAULT_UI_URL);
+
     static final CrmType<Settings> TYPE = CrmType.of("bullhorn", Settings.class, Settings::of, BullhornCrm::new,
-            BASE_URL, LOGIN_URL, SESSION_TTL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL);
+            BASE_URL, LOGIN_URL, SESSION_TTL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, UI_URL);
 
     /**
      * A Bullhorn entry, read: {@code loginUrl} defaults to {@code {base-url}/rest-services/login};
      * {@code refreshToken} is the first one only, each grant answering the next.
      */
-    record Settings(URI tokenUrl, String loginUrl, Duration sessionTtl, String clientId, String clientSecret, String refreshToken) {
+    record Settings(URI tokenUrl, String loginUrl, Duration sessionTtl, String clientId, String clientSecret, String refreshToken,
+                    String uiUrl) {
 
         static Settings of(CrmValues values) {
             String login = values.find(LOGIN_URL).map(URI::toString)
                     .orElseGet(() -> CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()) + "/rest-services/login");
             return new Settings(values.get(TOKEN_URL), login, Duration.ofMinutes(values.get(SESSION_TTL)), values.get(CLIENT_ID),
-                    values.get(CLIENT_SECRET), values.get(REFRESH_TOKEN));
+                    values.get(CLIENT_SECRET), values.get(REFRESH_TOKEN), values.get(UI_URL));
         }
     }
 
@@ -97,7 +102,7 @@ final class BullhornCrm implements CrmConnector {
         int count = Math.min(request.limit(), MAX_COUNT);
         String query = BullhornQuery.anyOf(request.field(), values(request));
         return sessions.withToken(session -> search(session, request, query, fields, count, start))
-                .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit()));
+                .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit(), request.object()));
     }
 
     private CompletableFuture<HttpResponse<String>> search(AccessToken session, LookupRequest request, String query, String fields, int count, long start) {
@@ -129,10 +134,12 @@ final class BullhornCrm implements CrmConnector {
     }
 
     /** {@code {total, start, count, data:[...]}}. */
-    private LookupResult read(JsonNode reply, int limit) {
+    private LookupResult read(JsonNode reply, int limit, String entity) {
         JsonNode data = reply.path("data");
         if (!reply.isObject() || !data.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no data list");
-        List<CrmRecord> records = CrmRecords.flattenAll(data, limit);
+        List<CrmRecord> records = CrmRecords.flattenAll(data, limit).stream()
+                .map(record -> record.linkedBy("id", id -> recordUrl(settings.uiUrl(), entity, id)))
+                .toList();
         return new LookupResult(records, reply.path("total").asInt(data.size()));
     }
 
@@ -175,6 +182,12 @@ final class BullhornCrm implements CrmConnector {
         if (token.isEmpty() || !restUrl.matches("https?://.+")) throw http.failure(CrmException.Kind.BAD_RESPONSE, "login reply has no BhRestToken and restUrl");
         restUrl = restUrl.endsWith("/") ? restUrl : restUrl + '/';
         return new AccessToken(token, context.clock().instant().plus(settings.sessionTtl()), Map.of("restUrl", restUrl));
+    }
+
+    /** {@code {ui}/BullhornStaffing/OpenWindow.cfm?entity=ClientContact&id={id}&view=Overview}: opens in the running Bullhorn tab. */
+    static Optional<String> recordUrl(String uiUrl, String entity, String id) {
+        return Optional.of(uiUrl + "/BullhornStaffing/OpenWindow.cfm?entity=" + RecordPages.encode(entity) + "&id=" + RecordPages.encode(id)
+                + "&view=Overview");
     }
 
     private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {

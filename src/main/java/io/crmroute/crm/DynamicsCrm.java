@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -97,17 +98,51 @@ final class DynamicsCrm implements CrmConnector {
                     .header("OData-Version", "4.0")
                     .header("Prefer", "odata.maxpagesize=" + request.limit());
             return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
-        }).thenApply(response -> read(response, request.limit()));
+        }).thenApply(response -> read(response, request.limit(), request.object()));
     }
 
-    private LookupResult read(HttpResponse<String> response, int limit) {
+    private LookupResult read(HttpResponse<String> response, int limit, String entitySet) {
         if (response.statusCode() < 200 || response.statusCode() > 299) throw statusFailure(response);
         JsonNode reply = http.json(response);
         JsonNode value = reply.path("value");
         if (!value.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no value list");
-        List<CrmRecord> records = CrmRecords.flattenAll(withoutAnnotations(value), limit);
+        List<CrmRecord> records = CrmRecords.flattenAll(withoutAnnotations(value), limit).stream()
+                .map(record -> linked(record, entitySet))
+                .toList();
         JsonNode count = reply.path("@odata.count");
         return new LookupResult(records, count.canConvertToInt() ? count.asInt() : value.size());
+    }
+
+    /**
+     * The record with its primary key and its page in the model-driven app. Dataverse always answers
+     * a table's primary key, {@code {logical name}id} ({@code contactid} of {@code contacts}), and the
+     * page names the table by its logical name, so the route's entity set name is turned back into
+     * the logical name whose key the record holds.
+     */
+    private CrmRecord linked(CrmRecord record, String entitySet) {
+        for (String logicalName : logicalNames(entitySet)) {
+            if (record.get(logicalName + "id").isPresent()) {
+                return record.linkedBy(logicalName + "id", id -> recordUrl(settings.baseUrl(), logicalName, id));
+            }
+        }
+        return record;
+    }
+
+    /** The logical names an entity set name may be the plural of: contacts, opportunities, addresses. */
+    static List<String> logicalNames(String entitySet) {
+        String set = entitySet.toLowerCase(java.util.Locale.ROOT);
+        List<String> names = new ArrayList<>();
+        if (set.endsWith("ies")) names.add(set.substring(0, set.length() - 3) + "y");
+        if (set.endsWith("es")) names.add(set.substring(0, set.length() - 2));
+        if (set.endsWith("s")) names.add(set.substring(0, set.length() - 1));
+        names.add(set);
+        return names;
+    }
+
+    /** {@code {org}/main.aspx?etn={logical name}&id={guid}&pagetype=entityrecord}: the org's default app opens the record. */
+    static Optional<String> recordUrl(String baseUrl, String logicalName, String id) {
+        return Optional.of(baseUrl + "/main.aspx?etn=" + RecordPages.encode(logicalName) + "&id=" + RecordPages.encode(id)
+                + "&pagetype=entityrecord");
     }
 
     /** The status failure, with Dataverse's error code (never its message, which may echo the filter). */

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -26,7 +27,10 @@ final class FileCrm implements CrmConnector {
 
     static final CrmKey<Settings> PATH = CrmKey.required("path", FileCrm::records);
 
-    static final CrmType<Settings> TYPE = CrmType.of("file", Settings.class, values -> values.get(PATH), FileCrm::new, PATH);
+    static final CrmKey<String> RECORD_URL = CrmKey.optional("record-url", FileCrm::recordUrlTemplate);
+
+    static final CrmType<Settings> TYPE = CrmType.of("file", Settings.class,
+            values -> values.get(PATH).linked(values.find(RECORD_URL)), FileCrm::new, PATH, RECORD_URL);
 
     private static final String SHAPE = "expected {\"contacts\": [{\"phone\": \"+15551230001\", \"status\": \"GOLD\"}, ...], ...}";
 
@@ -36,6 +40,36 @@ final class FileCrm implements CrmConnector {
         Settings {
             objects = Map.copyOf(objects);
         }
+
+        /**
+         * These records, each with the {@code id} it holds (if any) as its id, and its page made of
+         * {@code urlTemplate} ({@code {object}} and {@code {id}} replaced) when one is configured.
+         */
+        Settings linked(Optional<String> urlTemplate) {
+            Map<String, List<CrmRecord>> linked = new HashMap<>();
+            objects.forEach((object, records) -> linked.put(object, records.stream()
+                    .map(record -> record.linkedBy("id", id -> urlTemplate.map(template -> recordUrl(template, object, id))))
+                    .toList()));
+            return new Settings(label, linked);
+        }
+    }
+
+    /** {@code template} with {@code {object}} and {@code {id}} replaced by their values, each percent-encoded. */
+    static String recordUrl(String template, String object, String id) {
+        return template.replace("{object}", RecordPages.encode(object)).replace("{id}", RecordPages.encode(id));
+    }
+
+    private static String recordUrlTemplate(String text, CrmKey.Context context) {
+        String expected = "expected an absolute https:// URL holding {id}, such as https://crm.example.com/{object}/{id}";
+        if (!text.contains("{id}")) throw new IllegalArgumentException(expected);
+        try {
+            java.net.URI uri = new java.net.URI(text.replace("{object}", "object").replace("{id}", "id"));
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (uri.getHost() != null && (scheme.equals("https") || scheme.equals("http"))) return text;
+        } catch (java.net.URISyntaxException notAUri) {
+            // reported below
+        }
+        throw new IllegalArgumentException(expected);
     }
 
     private final String name;

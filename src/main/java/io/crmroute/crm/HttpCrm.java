@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,25 +26,34 @@ final class HttpCrm implements CrmConnector {
 
     static final CrmKey<URI> URL = CrmKey.required("url", KeyParsers.credentialUrl());
     static final CrmKey<String> METHOD = CrmKey.withDefault("method", KeyParsers.oneOf("GET", "POST"), "GET");
-    static final CrmKey<JsonPointer> VALUE_POINTER = CrmKey.withDefault("value-pointer", (text, context) -> {
-        try {
-            return JsonPointer.compile(text);
-        } catch (IllegalArgumentException notAPointer) {
-            throw new IllegalArgumentException("expected a JSON Pointer such as /value or /data/0/queue (or \"\" for the whole reply)");
-        }
-    }, JsonPointer.compile("/value"));
+    static final CrmKey<JsonPointer> VALUE_POINTER = CrmKey.withDefault("value-pointer",
+            pointer("/value or /data/0/queue (or \"\" for the whole reply)"), JsonPointer.compile("/value"));
+    static final CrmKey<JsonPointer> ID_POINTER = CrmKey.optional("id-pointer", pointer("/id or /record/id"));
+    static final CrmKey<JsonPointer> URL_POINTER = CrmKey.optional("url-pointer", pointer("/url or /links/self"));
 
     /** Its routes need no object (the endpoint answers one kind of record); its requests carry the entry's headers. */
-    static final CrmType<Settings> TYPE = CrmType.of("http", Settings.class, Settings::of, HttpCrm::new, URL, METHOD, VALUE_POINTER)
+    static final CrmType<Settings> TYPE = CrmType.of("http", Settings.class, Settings::of, HttpCrm::new,
+                    URL, METHOD, VALUE_POINTER, ID_POINTER, URL_POINTER)
             .objectOptional()
             .withHeaders();
 
-    /** An http entry, read. */
-    record Settings(URI url, boolean post, JsonPointer valuePointer) {
+    /** An http entry, read: {@code idPointer} and {@code urlPointer} find a record's id and page within it, when set. */
+    record Settings(URI url, boolean post, JsonPointer valuePointer, Optional<JsonPointer> idPointer, Optional<JsonPointer> urlPointer) {
 
         static Settings of(CrmValues values) {
-            return new Settings(values.get(URL), values.get(METHOD).equals("POST"), values.get(VALUE_POINTER));
+            return new Settings(values.get(URL), values.get(METHOD).equals("POST"), values.get(VALUE_POINTER), values.find(ID_POINTER),
+                    values.find(URL_POINTER));
         }
+    }
+
+    private static CrmKey.Parser<JsonPointer> pointer(String examples) {
+        return (text, context) -> {
+            try {
+                return JsonPointer.compile(text);
+            } catch (IllegalArgumentException notAPointer) {
+                throw new IllegalArgumentException("expected a JSON Pointer such as " + examples);
+            }
+        };
     }
 
     private final CrmSpec spec;
@@ -51,6 +61,8 @@ final class HttpCrm implements CrmConnector {
     private final String url;
     private final boolean post;
     private final JsonPointer valuePointer;
+    private final Optional<JsonPointer> idPointer;
+    private final Optional<JsonPointer> urlPointer;
 
     HttpCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
@@ -58,6 +70,8 @@ final class HttpCrm implements CrmConnector {
         this.url = settings.url().toString();
         this.post = settings.post();
         this.valuePointer = settings.valuePointer();
+        this.idPointer = settings.idPointer();
+        this.urlPointer = settings.urlPointer();
     }
 
     @Override
@@ -119,12 +133,12 @@ final class HttpCrm implements CrmConnector {
         if (root.isValueNode()) return scalar(root, null, field);
         JsonNode node = root.at(valuePointer);
         if (node.isMissingNode() || node.isNull()) return LookupResult.none();
-        if (node.isObject()) return LookupResult.of(List.of(CrmRecords.flatten(node)));
+        if (node.isObject()) return LookupResult.of(List.of(linked(CrmRecords.flatten(node), node)));
         if (node.isArray()) {
             List<CrmRecord> records = new java.util.ArrayList<>();
             for (JsonNode element : node) {
                 if (records.size() >= limit) break;
-                if (element.isObject()) records.add(CrmRecords.flatten(element));
+                if (element.isObject()) records.add(linked(CrmRecords.flatten(element), element));
                 else if (element.isValueNode() && !element.isNull()) records.add(new CrmRecord(Map.of(field, element.asText())));
             }
             return new LookupResult(records, node.size());
@@ -132,8 +146,20 @@ final class HttpCrm implements CrmConnector {
         return scalar(node, root, field);
     }
 
+    /**
+     * The record with the id and page found in {@code source} (the record's own JSON object, or the
+     * reply holding a single value) at the configured pointers. A page must be an http(s) URL: it
+     * is handed to an agent's browser.
+     */
+    private CrmRecord linked(CrmRecord record, JsonNode source) {
+        Optional<String> id = idPointer.map(source::at).filter(JsonNode::isValueNode).filter(node -> !node.isNull()).map(JsonNode::asText);
+        Optional<String> page = urlPointer.map(source::at).filter(JsonNode::isTextual).map(JsonNode::asText)
+                .filter(url -> url.regionMatches(true, 0, "https://", 0, 8) || url.regionMatches(true, 0, "http://", 0, 7));
+        return id.isEmpty() && page.isEmpty() ? record : new CrmRecord(record.fields(), id, page);
+    }
+
     /** One record: {@code reply}'s top-level scalars, then F = {@code value}. */
-    private static LookupResult scalar(JsonNode value, JsonNode reply, String field) {
+    private LookupResult scalar(JsonNode value, JsonNode reply, String field) {
         if (value.isNull()) return LookupResult.none();
         Map<String, String> fields = new LinkedHashMap<>();
         if (reply != null && reply.isObject()) {
@@ -142,6 +168,7 @@ final class HttpCrm implements CrmConnector {
             });
         }
         fields.put(field, value.asText());
-        return LookupResult.of(List.of(new CrmRecord(fields)));
+        CrmRecord record = new CrmRecord(fields);
+        return LookupResult.of(List.of(reply == null ? record : linked(record, reply)));
     }
 }

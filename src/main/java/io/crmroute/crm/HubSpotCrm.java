@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -27,21 +28,35 @@ final class HubSpotCrm implements CrmConnector {
     /** The search endpoint's page size limit. */
     static final int MAX_LIMIT = 200;
     static final int MAX_VALUE_LENGTH = 256;
+    static final String DEFAULT_UI_URL = "https://app.hubspot.com";
     // Standard object names (contacts), object type ids (0-1, 2-123456) and custom names (p_tickets).
     private static final Pattern OBJECT = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
     static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_BASE_URL));
     static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
+    static final CrmKey<String> PORTAL_ID = CrmKey.optional("portal-id",
+            KeyParsers.matching("[0-9]{1,15}", "expected the account's portal id (Hub ID), digits"));
+    static final CrmKey<String> UI_URL = CrmKey.withDefault("ui-url", RecordPages.uiUrl(), DEFAULT_UI_URL);
 
-    static final CrmType<Settings> TYPE = CrmType.of("hubspot", Settings.class, Settings::of, HubSpotCrm::new, BASE_URL, API_TOKEN);
+    static final CrmType<Settings> TYPE = CrmType.of("hubspot", Settings.class, Settings::of, HubSpotCrm::new,
+            BASE_URL, API_TOKEN, PORTAL_ID, UI_URL);
 
-    /** A HubSpot entry, read: the API root and the private-app token. */
-    record Settings(String baseUrl, String apiToken) {
+    /**
+     * A HubSpot entry, read: the API root and the private-app token; record pages need the account's
+     * {@code portal-id}, which the search API does not tell (it is {@code portalId} of
+     * {@code GET /account-info/v3/details}, and the Hub ID in the account menu).
+     */
+    record Settings(String baseUrl, String apiToken, Optional<String> portalId, String uiUrl) {
 
         static Settings of(CrmValues values) {
-            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()), values.get(API_TOKEN));
+            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()), values.get(API_TOKEN),
+                    values.find(PORTAL_ID), values.get(UI_URL));
         }
     }
+
+    /** The object type ids of HubSpot's standard objects; a route may also name an object by its type id. */
+    private static final Map<String, String> OBJECT_TYPE_IDS = Map.of(
+            "contacts", "0-1", "companies", "0-2", "deals", "0-3", "tickets", "0-5");
 
     private final CrmSpec spec;
     private final Settings settings;
@@ -69,7 +84,7 @@ final class HubSpotCrm implements CrmConnector {
             ObjectNode body = searchBody(request.field(), values(request), request.fields(), limit);
             URI uri = URI.create(settings.baseUrl() + "/crm/v3/objects/" + request.object() + "/search");
             CrmCall call = CrmCall.postJson(uri, body).header("Authorization", "Bearer " + settings.apiToken());
-            return http.sendForJson(call, request).thenApply(reply -> read(reply, limit));
+            return http.sendForJson(call, request).thenApply(reply -> read(reply, limit, request.object()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -98,7 +113,7 @@ final class HubSpotCrm implements CrmConnector {
     }
 
     /** {@code {total, results:[{id, properties:{...}}], paging}}: each result's id and properties. */
-    private LookupResult read(JsonNode reply, int limit) {
+    private LookupResult read(JsonNode reply, int limit, String object) {
         JsonNode results = reply.path("results");
         if (!reply.isObject() || !results.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no results list");
         List<CrmRecord> records = new ArrayList<>();
@@ -107,9 +122,15 @@ final class HubSpotCrm implements CrmConnector {
             Map<String, String> fields = new LinkedHashMap<>();
             if (result.hasNonNull("id")) fields.put("id", result.get("id").asText());
             fields.putAll(CrmRecords.flatten(result.path("properties")).fields());
-            records.add(new CrmRecord(fields));
+            records.add(new CrmRecord(fields).linkedBy("id", id -> recordUrl(settings, object, id)));
         }
         return new LookupResult(records, reply.path("total").asInt(records.size()));
     }
 
+    /** {@code {ui}/contacts/{portalId}/record/{objectTypeId}/{id}}, when the portal id is configured. */
+    static Optional<String> recordUrl(Settings settings, String object, String id) {
+        String typeId = OBJECT_TYPE_IDS.getOrDefault(object.toLowerCase(java.util.Locale.ROOT), object);
+        return settings.portalId().map(portal -> settings.uiUrl() + "/contacts/" + portal + "/record/"
+                + RecordPages.encode(typeId) + "/" + RecordPages.encode(id));
+    }
 }

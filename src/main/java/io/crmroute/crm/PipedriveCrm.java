@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -34,15 +35,35 @@ final class PipedriveCrm implements CrmConnector {
     static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_BASE_URL));
     static final CrmKey<Boolean> EXACT_MATCH = CrmKey.withDefault("exact-match", KeyParsers.flag(), true);
     static final CrmKey<String> API_TOKEN = CrmKey.required("auth.api-token", KeyParsers.text()).secret();
+    static final CrmKey<String> COMPANY_DOMAIN = CrmKey.optional("company-domain",
+            KeyParsers.matching("[a-z0-9][a-z0-9-]{0,62}", "expected the company domain, such as acme of acme.pipedrive.com"));
+    static final CrmKey<String> UI_URL = CrmKey.optional("ui-url", RecordPages.uiUrl());
 
     static final CrmType<Settings> TYPE = CrmType.of("pipedrive", Settings.class, Settings::of, PipedriveCrm::new,
-            BASE_URL, EXACT_MATCH, API_TOKEN);
+            BASE_URL, EXACT_MATCH, API_TOKEN, COMPANY_DOMAIN, UI_URL);
 
-    /** A Pipedrive entry, read. */
-    record Settings(String baseUrl, boolean exactMatch, String apiToken) {
+    /** The web UI's page of each searchable item type. */
+    private static final Map<String, String> PAGES = Map.of(
+            "persons", "person", "organizations", "organization", "deals", "deal", "products", "product", "leads", "leads/inbox");
+
+    /**
+     * A Pipedrive entry, read: record pages are at {@code ui-url}, or at {@code https://{company-domain}.pipedrive.com},
+     * or at {@code base-url} when that is already the company's own domain (the default API host is not).
+     */
+    record Settings(String baseUrl, boolean exactMatch, String apiToken, Optional<String> uiUrl) {
 
         static Settings of(CrmValues values) {
-            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()), values.get(EXACT_MATCH), values.get(API_TOKEN));
+            String base = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString());
+            Optional<String> ui = values.find(UI_URL)
+                    .or(() -> values.find(COMPANY_DOMAIN).map(domain -> "https://" + domain + ".pipedrive.com"))
+                    .or(() -> companyHost(base));
+            return new Settings(base, values.get(EXACT_MATCH), values.get(API_TOKEN), ui);
+        }
+
+        private static Optional<String> companyHost(String base) {
+            String host = URI.create(base).getHost();
+            return host != null && host.endsWith(".pipedrive.com") && !host.equals("api.pipedrive.com")
+                    ? Optional.of("https://" + host) : Optional.empty();
         }
     }
 
@@ -75,7 +96,7 @@ final class PipedriveCrm implements CrmConnector {
             List<CompletableFuture<JsonNode>> searches = new ArrayList<>();
             for (String term : terms(value, request)) searches.add(http.sendForJson(call(request, term, limit), request));
             return CompletableFuture.allOf(searches.toArray(CompletableFuture[]::new))
-                    .thenApply(ignored -> merge(searches.stream().map(CompletableFuture::join).toList(), limit));
+                    .thenApply(ignored -> merge(searches.stream().map(CompletableFuture::join).toList(), limit, request.object()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -97,7 +118,7 @@ final class PipedriveCrm implements CrmConnector {
     }
 
     /** Items of every reply, each item id once, in reply order. */
-    private LookupResult merge(List<JsonNode> replies, int limit) {
+    private LookupResult merge(List<JsonNode> replies, int limit, String itemType) {
         List<CrmRecord> records = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
         int distinct = 0;
@@ -108,7 +129,7 @@ final class PipedriveCrm implements CrmConnector {
                 String id = item.path("id").asText("");
                 if (!id.isEmpty() && !ids.add(id)) continue;
                 distinct++;
-                if (records.size() < limit) records.add(record(item));
+                if (records.size() < limit) records.add(record(item).linkedBy("id", itemId -> recordUrl(settings, itemType, itemId)));
             }
         }
         return new LookupResult(records, distinct);
@@ -143,6 +164,13 @@ final class PipedriveCrm implements CrmConnector {
         firstOf(item, "phones", "phone", fields);
         firstOf(item, "emails", "email", fields);
         return new CrmRecord(fields);
+    }
+
+    /** {@code {ui}/person/{id}} ({@code /organization/}, {@code /deal/}...), when the company's domain is known. */
+    static Optional<String> recordUrl(Settings settings, String itemType, String id) {
+        String page = PAGES.get(itemType);
+        if (page == null) return Optional.empty();
+        return settings.uiUrl().map(ui -> ui + "/" + page + "/" + RecordPages.encode(id));
     }
 
     private static void firstOf(JsonNode item, String list, String single, Map<String, String> fields) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -36,18 +37,42 @@ final class SalesforceCrm implements CrmConnector {
     static final CrmKey<String> CLIENT_ID = CrmKey.required("auth.client-id", KeyParsers.text());
     static final CrmKey<String> CLIENT_SECRET = CrmKey.required("auth.client-secret", KeyParsers.text()).secret();
     static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> UI_URL = CrmKey.optional("ui-url", RecordPages.uiUrl());
 
     static final CrmType<Settings> TYPE = CrmType.of("salesforce", Settings.class, Settings::of, SalesforceCrm::new,
-            BASE_URL, API_VERSION, TOKEN_LIFETIME, CLIENT_ID, CLIENT_SECRET, TOKEN_URL);
+            BASE_URL, API_VERSION, TOKEN_LIFETIME, CLIENT_ID, CLIENT_SECRET, TOKEN_URL, UI_URL);
 
-    /** A Salesforce entry, read: {@code tokenUrl} defaults to {@code {base-url}/services/oauth2/token}. */
-    record Settings(String baseUrl, String apiVersion, Duration tokenLifetime, String clientId, String clientSecret, URI tokenUrl) {
+    /**
+     * A Salesforce entry, read: {@code tokenUrl} defaults to {@code {base-url}/services/oauth2/token},
+     * {@code uiUrl} (where record pages are) to the Lightning domain of the My Domain {@code base-url}.
+     */
+    record Settings(String baseUrl, String apiVersion, Duration tokenLifetime, String clientId, String clientSecret, URI tokenUrl,
+                    String uiUrl) {
 
         static Settings of(CrmValues values) {
             String base = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString());
             return new Settings(base, values.get(API_VERSION), values.get(TOKEN_LIFETIME), values.get(CLIENT_ID),
-                    values.get(CLIENT_SECRET), values.find(TOKEN_URL).orElse(URI.create(base + "/services/oauth2/token")));
+                    values.get(CLIENT_SECRET), values.find(TOKEN_URL).orElse(URI.create(base + "/services/oauth2/token")),
+                    values.find(UI_URL).orElseGet(() -> lightning(base)));
         }
+    }
+
+    /**
+     * The Lightning domain of a My Domain URL: {@code https://acme.my.salesforce.com} (or
+     * {@code acme--uat.sandbox.my.salesforce.com}) has its records at {@code https://acme.lightning.force.com};
+     * any other base is taken as the UI root itself.
+     */
+    static String lightning(String myDomain) {
+        URI uri = URI.create(myDomain);
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        String suffix = ".my.salesforce.com";
+        if (!host.endsWith(suffix)) return myDomain;
+        return "https://" + host.substring(0, host.length() - suffix.length()) + ".lightning.force.com";
+    }
+
+    /** {@code {ui}/lightning/r/{sObject}/{Id}/view}, the Lightning record page. */
+    static Optional<String> recordUrl(String uiUrl, String sObject, String id) {
+        return Optional.of(uiUrl + "/lightning/r/" + RecordPages.encode(sObject) + "/" + RecordPages.encode(id) + "/view");
     }
 
     private final CrmSpec spec;
@@ -105,9 +130,13 @@ final class SalesforceCrm implements CrmConnector {
         JsonNode reply = http.json(response);
         JsonNode records = reply.path("records");
         if (!records.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no records list");
-        List<CrmRecord> found = CrmRecords.flattenAll(withoutAttributes(records), request.limit()).stream()
-                .map(record -> spelledAsRequested(record, request.fields()))
-                .toList();
+        List<CrmRecord> found = new java.util.ArrayList<>();
+        for (JsonNode record : records) {
+            if (found.size() >= request.limit()) break;
+            if (!record.isObject()) continue;
+            CrmRecord fields = spelledAsRequested(CrmRecords.flatten(withoutAttributes(record)), request.fields());
+            found.add(linked(fields, record, request));
+        }
         return new LookupResult(found, reply.path("totalSize").asInt(found.size()));
     }
 
@@ -131,6 +160,26 @@ final class SalesforceCrm implements CrmConnector {
 
     private static boolean requestLimitExceeded(HttpResponse<String> response) {
         return response.statusCode() == 403 && errorCode(response).equals("REQUEST_LIMIT_EXCEEDED");
+    }
+
+    /**
+     * The record with its Id and Lightning page. Every SOQL record's {@code attributes} hold its
+     * sObject {@code type} and REST {@code url} ({@code .../sobjects/Contact/003...}), whose last
+     * segment is the Id even when the route did not select {@code Id}.
+     */
+    private CrmRecord linked(CrmRecord record, JsonNode raw, LookupRequest request) {
+        JsonNode attributes = raw.path("attributes");
+        String restUrl = attributes.path("url").asText("");
+        String id = restUrl.isEmpty() ? idField(record) : restUrl.substring(restUrl.lastIndexOf('/') + 1);
+        String sObject = attributes.path("type").asText(request.object());
+        return record.linked(id, recordId -> recordUrl(settings.uiUrl(), sObject, recordId));
+    }
+
+    private static String idField(CrmRecord record) {
+        for (Map.Entry<String, String> field : record.fields().entrySet()) {
+            if (field.getKey().equalsIgnoreCase("Id")) return field.getValue();
+        }
+        return "";
     }
 
     /** Drops each record's (and related record's) {@code attributes} {type, url}. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -48,13 +49,18 @@ final class SugarCrm implements CrmConnector {
             BASE_URL, API_VERSION, PLATFORM, USERNAME, PASSWORD, CLIENT_ID, CLIENT_SECRET);
 
     /** A SugarCRM entry, read: {@code root} is {@code {base-url}/rest/{api-version}}; no client secret is "". */
-    record Settings(String root, String platform, String username, String password, String clientId, String clientSecret) {
+    record Settings(String root, String platform, String username, String password, String clientId, String clientSecret, String uiUrl) {
 
         static Settings of(CrmValues values) {
-            String root = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()) + "/rest/" + values.get(API_VERSION);
-            return new Settings(root, values.get(PLATFORM), values.get(USERNAME), values.get(PASSWORD), values.get(CLIENT_ID),
-                    values.find(CLIENT_SECRET).orElse(""));
+            String base = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString());
+            return new Settings(base + "/rest/" + values.get(API_VERSION), values.get(PLATFORM), values.get(USERNAME), values.get(PASSWORD),
+                    values.get(CLIENT_ID), values.find(CLIENT_SECRET).orElse(""), base);
         }
+    }
+
+    /** {@code {instance}/#{Module}/{id}}: the Sidecar route of the record view. */
+    static Optional<String> recordUrl(String uiUrl, String module, String id) {
+        return Optional.of(uiUrl + "/#" + RecordPages.encode(module) + "/" + RecordPages.encode(id));
     }
 
     private final CrmSpec spec;
@@ -91,7 +97,7 @@ final class SugarCrm implements CrmConnector {
             CrmCall call = CrmCall.postJson(URI.create(settings.root() + "/" + request.object() + "/filter"), body);
             long start = context.ticker().read();
             return tokens.withToken(token -> http.send(call.header("OAuth-Token", token.value()), left(request, start), request.trace(), request.abort()))
-                    .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit()));
+                    .thenApply(response -> read(http.json(http.requireSuccess(response)), request.limit(), request.object()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -116,13 +122,16 @@ final class SugarCrm implements CrmConnector {
         return request.budget().minus(context.since(start));
     }
 
-    private LookupResult read(JsonNode reply, int limit) {
+    private LookupResult read(JsonNode reply, int limit, String module) {
         JsonNode records = reply.path("records");
         if (!records.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no records array");
         List<CrmRecord> found = new ArrayList<>();
         for (JsonNode record : records) {
             if (found.size() >= limit) break;
-            if (record.isObject()) found.add(CrmRecords.flatten(((ObjectNode) record.deepCopy()).without("_acl")));
+            if (!record.isObject()) continue;
+            CrmRecord flat = CrmRecords.flatten(((ObjectNode) record.deepCopy()).without("_acl"));
+            String recordModule = flat.get("_module").orElse(module);
+            found.add(flat.linkedBy("id", id -> recordUrl(settings.uiUrl(), recordModule, id)));
         }
         boolean more = reply.path("next_offset").asInt(-1) >= 0 || records.size() > found.size();
         return new LookupResult(found, more ? found.size() + 1 : found.size());

@@ -97,7 +97,7 @@ final class SuiteCrm implements CrmConnector {
             List<CompletableFuture<Page>> pages = new ArrayList<>();
             for (String value : values) pages.add(page(request, value, start));
             return CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new))
-                    .thenApply(ignored -> merge(pages.stream().map(CompletableFuture::join).toList(), request.limit()));
+                    .thenApply(ignored -> merge(pages.stream().map(CompletableFuture::join).toList(), request.limit(), request.object()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -132,22 +132,36 @@ final class SuiteCrm implements CrmConnector {
     }
 
     /** The variants' records in variant order, each record once (by id), and the summed lower bounds. */
-    private static LookupResult merge(List<Page> pages, int limit) {
+    private LookupResult merge(List<Page> pages, int limit, String module) {
         Map<String, CrmRecord> byId = new LinkedHashMap<>();
         int total = 0;
         for (Page page : pages) {
             total += page.atLeast();
-            for (JsonNode record : page.records()) byId.putIfAbsent(record.path("id").asText(), record(record));
+            for (JsonNode record : page.records()) byId.putIfAbsent(record.path("id").asText(), record(record, module));
         }
         List<CrmRecord> records = byId.values().stream().limit(limit).toList();
         return new LookupResult(records, Math.max(total, byId.size()));
     }
 
-    private static CrmRecord record(JsonNode resource) {
+    private CrmRecord record(JsonNode resource, String module) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("id", resource.path("id").asText());
         fields.putAll(CrmRecords.flatten(resource.path("attributes")).fields());
-        return new CrmRecord(fields);
+        return new CrmRecord(fields).linkedBy("id", id -> recordUrl(settings.root(), module, id));
+    }
+
+    /**
+     * The record's detail view. SuiteCRM 8 serves the V8 API under {@code /legacy}, and its own UI
+     * at {@code {host}/#/contacts/record/{id}}; 7.x at {@code {base}/index.php?module=Contacts&action=DetailView&record={id}}.
+     */
+    static Optional<String> recordUrl(String baseUrl, String module, String id) {
+        String legacy = "/legacy";
+        if (baseUrl.endsWith(legacy)) {
+            return Optional.of(baseUrl.substring(0, baseUrl.length() - legacy.length()) + "/#/"
+                    + RecordPages.encode(module.toLowerCase(java.util.Locale.ROOT)) + "/record/" + RecordPages.encode(id));
+        }
+        return Optional.of(baseUrl + "/index.php?module=" + RecordPages.encode(module) + "&action=DetailView&record="
+                + RecordPages.encode(id));
     }
 
     /** JSON:API's {@code errors.detail} (an object in V8, a list in the spec), else empty. */

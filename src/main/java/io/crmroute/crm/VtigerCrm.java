@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,11 +39,11 @@ final class VtigerCrm implements CrmConnector {
             BASE_URL, SESSION_LIFETIME, USERNAME, ACCESS_KEY);
 
     /** A Vtiger entry, read: {@code endpoint} is {@code {base-url}/webservice.php}. */
-    record Settings(String endpoint, Duration sessionLifetime, String username, String accessKey) {
+    record Settings(String endpoint, Duration sessionLifetime, String username, String accessKey, String uiUrl) {
 
         static Settings of(CrmValues values) {
-            return new Settings(CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString()) + "/webservice.php",
-                    values.get(SESSION_LIFETIME), values.get(USERNAME), values.get(ACCESS_KEY));
+            String base = CrmCall.withoutTrailingSlash(values.get(BASE_URL).toString());
+            return new Settings(base + "/webservice.php", values.get(SESSION_LIFETIME), values.get(USERNAME), values.get(ACCESS_KEY), base);
         }
     }
 
@@ -87,7 +88,7 @@ final class VtigerCrm implements CrmConnector {
             String query = VtigerQuery.select(request.object(), request.field(), values, request.fields(), request.limit() + 1);
             long start = context.ticker().read();
             return sessions.withToken(session -> ask(query, session.value(), request, start), VtigerCrm::invalidSession)
-                    .thenApply(reply -> read(reply, request.limit()));
+                    .thenApply(reply -> read(reply, request.limit(), request.object()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -107,10 +108,20 @@ final class VtigerCrm implements CrmConnector {
         return !reply.path("success").asBoolean(false) && "INVALID_SESSIONID".equals(reply.path("error").path("code").asText());
     }
 
-    private LookupResult read(JsonNode reply, int limit) {
+    private LookupResult read(JsonNode reply, int limit, String module) {
         JsonNode rows = result(reply, "query");
         if (!rows.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "query result is not a list");
-        return new LookupResult(CrmRecords.flattenAll(rows, limit), rows.size());
+        // A query answers every row's webservice id (12x34: module 12, record 34), selected or not.
+        List<CrmRecord> records = CrmRecords.flattenAll(rows, limit).stream()
+                .map(record -> record.linkedBy("id", id -> recordUrl(settings.uiUrl(), module, id)))
+                .toList();
+        return new LookupResult(records, rows.size());
+    }
+
+    /** {@code {base}/index.php?module=Contacts&view=Detail&record=34}: the record number after the {@code x} of its webservice id. */
+    static Optional<String> recordUrl(String uiUrl, String module, String id) {
+        String record = id.substring(id.indexOf('x') + 1);
+        return Optional.of(uiUrl + "/index.php?module=" + RecordPages.encode(module) + "&view=Detail&record=" + RecordPages.encode(record));
     }
 
     /** {@code result} of a {@code success:true} reply; {@code success:false} as its fitting failure. */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -94,7 +95,7 @@ final class ZendeskCrm implements CrmConnector {
             String path = usersEndpoint ? "/api/v2/users/search.json" : "/api/v2/search.json";
             CrmCall call = CrmCall.get(settings.baseUrl() + path, parameters).header("Authorization", settings.authorization());
             String list = usersEndpoint ? "users" : "results";
-            return http.sendForJson(call, request).thenApply(reply -> read(reply, list, request.limit()));
+            return http.sendForJson(call, request).thenApply(reply -> read(reply, list, request.limit(), type));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -107,11 +108,18 @@ final class ZendeskCrm implements CrmConnector {
     }
 
     /** {@code {users:[...], count, next_page}} or {@code {results:[...], count, next_page}}. */
-    private LookupResult read(JsonNode reply, String list, int limit) {
+    private LookupResult read(JsonNode reply, String list, int limit, String type) {
         JsonNode found = reply.path(list);
         if (!reply.isObject() || !found.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no " + list + " list");
-        var records = CrmRecords.flattenAll(found, limit);
+        var records = CrmRecords.flattenAll(found, limit).stream()
+                .map(record -> record.linkedBy("id", id -> recordUrl(settings.baseUrl(), type, id)))
+                .toList();
         return new LookupResult(records, reply.path("count").asInt(found.size()));
+    }
+
+    /** {@code {base}/agent/users/{id}} ({@code /agent/organizations/}, {@code /agent/tickets/}): the Agent Workspace page. */
+    static Optional<String> recordUrl(String baseUrl, String type, String id) {
+        return Optional.of(baseUrl + "/agent/" + type + "s/" + RecordPages.encode(id));
     }
 
     private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {

@@ -36,6 +36,16 @@ final class ZohoCrm implements CrmConnector {
             "ca", "https://accounts.zohocloud.ca",
             "cn", "https://accounts.zoho.com.cn",
             "sa", "https://accounts.zoho.sa");
+    /** The web UI of each data centre. */
+    static final Map<String, String> WEB_UI = Map.of(
+            "us", "https://crm.zoho.com",
+            "eu", "https://crm.zoho.eu",
+            "in", "https://crm.zoho.in",
+            "au", "https://crm.zoho.com.au",
+            "jp", "https://crm.zoho.jp",
+            "ca", "https://crm.zohocloud.ca",
+            "cn", "https://crm.zoho.com.cn",
+            "sa", "https://crm.zoho.sa");
 
     static final CrmKey<URI> BASE_URL = CrmKey.optional("base-url", KeyParsers.credentialUrl());
     static final CrmKey<String> API_VERSION = CrmKey.withDefault("api-version", KeyParsers.matching("v\\d{1,2}", "expected vN such as v7"),
@@ -46,21 +56,39 @@ final class ZohoCrm implements CrmConnector {
     static final CrmKey<String> REGION = CrmKey.withDefault("auth.region",
             KeyParsers.oneOf(new TreeSet<>(ACCOUNTS.keySet()).toArray(String[]::new)), "us");
     static final CrmKey<URI> TOKEN_URL = CrmKey.optional("auth.token-url", KeyParsers.credentialUrl());
+    static final CrmKey<String> ORG_ID = CrmKey.optional("org-id",
+            KeyParsers.matching("[0-9]{1,20}", "expected the organisation id, digits"));
+    static final CrmKey<String> UI_URL = CrmKey.optional("ui-url", RecordPages.uiUrl());
 
     static final CrmType<Settings> TYPE = CrmType.of("zoho", Settings.class, Settings::of, ZohoCrm::new,
-            BASE_URL, API_VERSION, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, REGION, TOKEN_URL);
+            BASE_URL, API_VERSION, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, REGION, TOKEN_URL, ORG_ID, UI_URL);
+
+    /** Modules whose web UI tab has another name than their API name. */
+    private static final Map<String, String> TABS = Map.of("Deals", "Potentials");
 
     /**
      * A Zoho entry, read: without {@code base-url}, queries go to the token reply's {@code api_domain};
      * {@code tokenUrl} defaults to the accounts server of {@code auth.region}.
      */
-    record Settings(Optional<String> baseUrl, String apiVersion, String clientId, String clientSecret, String refreshToken, URI tokenUrl) {
+    record Settings(Optional<String> baseUrl, String apiVersion, String clientId, String clientSecret, String refreshToken, URI tokenUrl,
+                    Optional<String> orgId, String uiUrl) {
 
         static Settings of(CrmValues values) {
             URI tokenUrl = values.find(TOKEN_URL).orElseGet(() -> URI.create(ACCOUNTS.get(values.get(REGION)) + "/oauth/v2/token"));
             return new Settings(values.find(BASE_URL).map(uri -> CrmCall.withoutTrailingSlash(uri.toString())), values.get(API_VERSION),
-                    values.get(CLIENT_ID), values.get(CLIENT_SECRET), values.get(REFRESH_TOKEN), tokenUrl);
+                    values.get(CLIENT_ID), values.get(CLIENT_SECRET), values.get(REFRESH_TOKEN), tokenUrl,
+                    values.find(ORG_ID), values.find(UI_URL).orElseGet(() -> WEB_UI.get(values.get(REGION))));
         }
+    }
+
+    /**
+     * {@code {ui}/crm/org{orgId}/tab/{Tab}/{id}}, when {@code org-id} is configured (the lookup does
+     * not tell it); the tab is the module's API name except Deals, whose tab is Potentials.
+     */
+    static Optional<String> recordUrl(Settings settings, String module, String id) {
+        String tab = TABS.getOrDefault(module, module);
+        return settings.orgId()
+                .map(org -> settings.uiUrl() + "/crm/org" + org + "/tab/" + RecordPages.encode(tab) + "/" + RecordPages.encode(id));
     }
 
     private final CrmSpec spec;
@@ -106,7 +134,7 @@ final class ZohoCrm implements CrmConnector {
                 return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "api_domain is not a URL"));
             }
             return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
-        }, ZohoCrm::invalidToken).thenApply(response -> read(response, request.limit()));
+        }, ZohoCrm::invalidToken).thenApply(response -> read(response, request.limit(), request.object()));
     }
 
     /** An expired or revoked token; other 401s (a scope mismatch) would not be cured by a new one. */
@@ -116,7 +144,7 @@ final class ZohoCrm implements CrmConnector {
         return code.isEmpty() || code.equals("INVALID_TOKEN") || code.equals("AUTHENTICATION_FAILURE");
     }
 
-    private LookupResult read(HttpResponse<String> response, int limit) {
+    private LookupResult read(HttpResponse<String> response, int limit, String module) {
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             CrmException failure = http.statusFailure(response);
@@ -129,7 +157,10 @@ final class ZohoCrm implements CrmConnector {
         JsonNode data = reply.path("data");
         if (!data.isArray()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no data list");
         // COQL's info.count is the size of this page, not a total: Zoho does not say how many match.
-        return LookupResult.of(CrmRecords.flattenAll(data, limit));
+        // COQL answers every record's id, selected or not.
+        return LookupResult.of(CrmRecords.flattenAll(data, limit).stream()
+                .map(record -> record.linkedBy("id", id -> recordUrl(settings, module, id)))
+                .toList());
     }
 
     /** Zoho errors are {@code {"code": "INVALID_QUERY", "details": {...}, "message": "...", "status": "error"}}. */

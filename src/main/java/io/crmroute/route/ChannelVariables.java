@@ -31,6 +31,9 @@ public final class ChannelVariables {
             for (String field : decision.retrieve()) {
                 variables.put("CRM_" + object + "_" + name(field) + suffix, record.get(field).orElse(""));
             }
+            // For an agent's screen pop; left unset where the CRM gave no id or has no page for it.
+            record.id().ifPresent(id -> variables.put("CRM_" + object + "_ID" + suffix, id));
+            record.url().ifPresent(url -> variables.put("CRM_" + object + "_URL" + suffix, url));
         }
         decision.recordCount().ifPresent(count -> variables.put("CRM_" + object + "_RECORD_COUNT", Integer.toString(count)));
         variables.replaceAll((name, value) -> value(value));

@@ -39,6 +39,8 @@ class VendorCrmEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "pat-na1-e2e-token";
+    /** The HubSpot page of a contact of portal 62515, less the contact's id: what an agent's softphone pops. */
+    private static final String PAGE = "https://app.hubspot.com/contacts/62515/record/0-1/";
 
     @TempDir
     static Path dir;
@@ -71,6 +73,7 @@ class VendorCrmEndToEndTest {
                     allow-insecure: true                # the fake HubSpot is plain http on 127.0.0.1
                     timeout: 2s
                     phone: { default-country: US }
+                    portal-id: "62515"                  # for the record pages handed to agents
                     auth: { api-token: "${HUBSPOT_TOKEN}" }
                   hubdown:
                     type: hubspot
@@ -136,6 +139,12 @@ class VendorCrmEndToEndTest {
             case "+15551230003" -> List.of("Cy:lead", "Di:customer", "Ed:lead", "Flo:lead");
             default -> List.of();
         };
+        if (phone.equals("+15551230004")) {
+            // An id no real HubSpot sends: quotes, a line break and a path, to show what reaches the channel and the URL.
+            reply(exchange, 200, "{\"total\":1,\"results\":[{\"id\":\"9\\\"\\nHANGUP/../x\",\"properties\":{\"firstname\":\"Mal\","
+                    + "\"lifecyclestage\":\"lead\"}}]}");
+            return;
+        }
         int limit = body.path("limit").asInt(10);
         StringBuilder results = new StringBuilder();
         for (int i = 0; i < Math.min(limit, people.size()); i++) {
@@ -160,10 +169,12 @@ class VendorCrmEndToEndTest {
     void eachOutcomeSetsItsCrmVariables() throws IOException {
         assertEquals(vars("CRMROUTE_STATUS", "MATCH", "CRMROUTE_TYPE", "queue", "CRMROUTE_DEST", "201", "CRMROUTE_VOICEMAIL", "no",
                 "CRMROUTE_RULE", "customers", "CRMROUTE_VALUE", "customer", "CRM_contacts_firstname", "Ada",
-                "CRM_contacts_lifecyclestage", "customer", "CRM_contacts_RECORD_COUNT", "1"), call("one", "5551230001").variables());
+                "CRM_contacts_lifecyclestage", "customer", "CRM_contacts_ID", "100", "CRM_contacts_URL", PAGE + "100",
+                "CRM_contacts_RECORD_COUNT", "1"), call("one", "5551230001").variables());
         assertEquals(vars("CRMROUTE_STATUS", "DEFAULT", "CRMROUTE_TYPE", "queue", "CRMROUTE_DEST", "200", "CRMROUTE_VOICEMAIL", "no",
                 "CRMROUTE_RULE", "default", "CRMROUTE_VALUE", "lead", "CRM_contacts_firstname", "Bob",
-                "CRM_contacts_lifecyclestage", "lead", "CRM_contacts_RECORD_COUNT", "1"), call("one", "15551230002").variables());
+                "CRM_contacts_lifecyclestage", "lead", "CRM_contacts_ID", "100", "CRM_contacts_URL", PAGE + "100",
+                "CRM_contacts_RECORD_COUNT", "1"), call("one", "15551230002").variables());
         assertEquals(vars("CRMROUTE_STATUS", "MULTIPLE", "CRMROUTE_TYPE", "queue", "CRMROUTE_DEST", "208", "CRMROUTE_VOICEMAIL", "no",
                 "CRMROUTE_RULE", "multiple", "CRM_contacts_RECORD_COUNT", "4"), call("one", "15551230003").variables());
         assertEquals(vars("CRMROUTE_STATUS", "NOMATCH", "CRMROUTE_TYPE", "queue", "CRMROUTE_DEST", "209", "CRMROUTE_VOICEMAIL", "no",
@@ -171,12 +182,26 @@ class VendorCrmEndToEndTest {
     }
 
     @Test
+    void theMatchedContactsIdAndPageReachTheChannelForTheAgentsScreenPop() throws IOException {
+        Map<String, String> set = call("one", "5551230001").variables();
+        assertEquals("100", set.get("CRM_contacts_ID"));
+        assertEquals("https://app.hubspot.com/contacts/62515/record/0-1/100", set.get("CRM_contacts_URL"));
+
+        Map<String, String> hostile = call("one", "5551230004").variables();
+        assertEquals("9\" HANGUP/../x", hostile.get("CRM_contacts_ID"), "one line, as every value sent to Asterisk");
+        assertEquals(PAGE + "9%22%0AHANGUP%2F..%2Fx", hostile.get("CRM_contacts_URL"), "the id cannot leave its path segment");
+    }
+
+    @Test
     void threeRecordsAreNumberedAndTheCountIsTheCrmsTotal() throws IOException {
         assertEquals(vars("CRMROUTE_STATUS", "DEFAULT", "CRMROUTE_TYPE", "queue", "CRMROUTE_DEST", "200", "CRMROUTE_VOICEMAIL", "no",
                 "CRMROUTE_RULE", "default", "CRMROUTE_VALUE", "lead",
                 "CRM_contacts_firstname_01", "Cy", "CRM_contacts_lifecyclestage_01", "lead",
+                "CRM_contacts_ID_01", "100", "CRM_contacts_URL_01", PAGE + "100",
                 "CRM_contacts_firstname_02", "Di", "CRM_contacts_lifecyclestage_02", "customer",
+                "CRM_contacts_ID_02", "101", "CRM_contacts_URL_02", PAGE + "101",
                 "CRM_contacts_firstname_03", "Ed", "CRM_contacts_lifecyclestage_03", "lead",
+                "CRM_contacts_ID_03", "102", "CRM_contacts_URL_03", PAGE + "102",
                 "CRM_contacts_RECORD_COUNT", "4"), call("three", "15551230003").variables());
     }
 

@@ -79,6 +79,13 @@ class EveryCrmKeyTest {
             entry("auth.scope", ""),
             entry("auth.tenant-id", "../evil"),
             entry("auth.region", "mars"),
+            entry("ui-url", "javascript:alert(1)"),
+            entry("portal-id", "acme"),
+            entry("company-domain", "Acme Inc"),
+            entry("org-id", "org123"),
+            entry("id-pointer", "id"),
+            entry("url-pointer", "links/self"),
+            entry("record-url", "https://crm.example.com/contacts"),
             entry("auth.token-url", "/oauth/token"));
 
     /** Keys naming a URL crmroute sends credentials to. */

@@ -128,6 +128,9 @@ class BullhornCrmTest {
                 "count", "1", "start", "0"), decode(search.rawQuery()));
         assertEquals(Map.of("id", "4711", "firstName", "Ada", "phone", "+14155552671", "clientCorporation.id", "3",
                 "clientCorporation.name", "Analytical", "_score", "1.0"), result.records().get(0).fields());
+        assertEquals(Optional.of("4711"), result.records().get(0).id());
+        assertEquals(Optional.of("https://www.bullhornstaffing.com/BullhornStaffing/OpenWindow.cfm?entity=ClientContact&id=4711&view=Overview"),
+                result.records().get(0).url(), "the Overview of the entity searched");
         assertEquals(3, result.total());
     }
 

@@ -53,6 +53,13 @@ class CrmKeysTest {
             entry("auth.scope", new Good("https://org.crm.dynamics.com/.default", "https://org.crm.dynamics.com/.default")),
             entry("auth.tenant-id", new Good("0a1b2c3d-aaaa-bbbb-cccc-0123456789ab", "0a1b2c3d-aaaa-bbbb-cccc-0123456789ab")),
             entry("auth.region", new Good("eu", "eu")),
+            entry("ui-url", new Good("https://acme.example.com/", "https://acme.example.com")),
+            entry("portal-id", new Good("62515", "62515")),
+            entry("company-domain", new Good("acme", "acme")),
+            entry("org-id", new Good("20071234", "20071234")),
+            entry("id-pointer", new Good("/record/id", JsonPointer.compile("/record/id"))),
+            entry("url-pointer", new Good("/links/self", JsonPointer.compile("/links/self"))),
+            entry("record-url", new Good("https://crm.example.com/{object}/{id}", "https://crm.example.com/{object}/{id}")),
             entry("auth.token-url", new Good("https://login.example.com/oauth/token", URI.create("https://login.example.com/oauth/token"))));
 
     /** Where a key reads differently per type, by "type key". */

@@ -63,6 +63,13 @@ class DynamicsCrmTest {
         return Reply.json("{\"token_type\": \"Bearer\", \"expires_in\": 3599, \"ext_expires_in\": 3599, \"access_token\": \"" + value + "\"}");
     }
 
+    @Test
+    void theLogicalNameOfAnEntitySetIsFoundByThePrimaryKeyTheRecordHolds() {
+        assertEquals(List.of("opportunity", "opportuniti", "opportunitie", "opportunities"), DynamicsCrm.logicalNames("opportunities"));
+        assertEquals(Optional.of("https://org.crm.dynamics.com/main.aspx?etn=new_project&id=1%26etn%3Dx&pagetype=entityrecord"),
+                DynamicsCrm.recordUrl("https://org.crm.dynamics.com", "new_project", "1&etn=x"), "an id cannot add a parameter");
+    }
+
     private CrmSpec spec(Map<String, String> moreAuth) {
         Map<String, String> keys = new HashMap<>(Map.of("base-url", api.url("/"), "allow-insecure", "true",
                 "auth.client-id", "app-id", "auth.client-secret", SECRET));
@@ -87,7 +94,9 @@ class DynamicsCrmTest {
     void aMatchAnswersTheFieldsWithoutAnnotationsAndTheCount() throws Exception {
         LookupResult result = await(dynamics(Reply.json(ANN)).lookup(byPhone("555-123-0001")));
         assertEquals(List.of(new CrmRecord(Map.of("fullname", "Ann Lee", "telephone1", "+15551230001",
-                "contactid", "c0ffee00-0000-0000-0000-000000000001"))), result.records());
+                "contactid", "c0ffee00-0000-0000-0000-000000000001"), Optional.of("c0ffee00-0000-0000-0000-000000000001"),
+                Optional.of(api.url("/main.aspx?etn=contact&id=c0ffee00-0000-0000-0000-000000000001&pagetype=entityrecord")))),
+                result.records(), "the primary key of the logical name contact, of the entity set contacts");
         assertEquals(1, result.total());
 
         Seen tokenRequest = login.seen().get(0);

@@ -52,6 +52,24 @@ class FileCrmTest {
     }
 
     @Test
+    void aRecordsIdKeyIsItsIdAndARecordUrlTemplateMakesItsPage() throws Exception {
+        Files.writeString(dir.resolve("linked.json"), "{\"contacts\": [{\"id\": \"c 7/x\", \"phone\": \"+15551234567\"},"
+                + " {\"phone\": \"+15559876543\"}]}");
+        CrmConnector plain = CrmConnectors.create(TestCrms.spec("demo", FileCrm.TYPE, Map.of("path", "linked.json"), dir), context);
+        CrmRecord withoutTemplate = await(plain.lookup(byPhone("+15551234567", new ArrayList<>()))).records().get(0);
+        assertEquals(Optional.of("c 7/x"), withoutTemplate.id());
+        assertEquals(Optional.empty(), withoutTemplate.url(), "no page unless a template says where");
+
+        CrmConnector linked = CrmConnectors.create(TestCrms.spec("demo", FileCrm.TYPE,
+                Map.of("path", "linked.json", "record-url", "https://crm.example.com/{object}/{id}"), dir), context);
+        CrmRecord record = await(linked.lookup(byPhone("+15551234567", new ArrayList<>()))).records().get(0);
+        assertEquals(Optional.of("https://crm.example.com/contacts/c%207%2Fx"), record.url());
+        CrmRecord noId = await(linked.lookup(byPhone("+15559876543", new ArrayList<>()))).records().get(0);
+        assertEquals(Optional.empty(), noId.id());
+        assertEquals(Optional.empty(), noId.url(), "a record without id has no page");
+    }
+
+    @Test
     void everyNotationOfOneNumberFindsTheRecord() throws Exception {
         for (String number : List.of("+1 555 123 4567", "5551234567", "15551234567", "+15551234567", "(555) 123-4567")) {
             LookupResult result = await(crm.lookup(byPhone(number, new ArrayList<>())));

@@ -133,6 +133,22 @@ class HttpCrmTest {
     }
 
     @Test
+    void aRecordsIdAndPageAreReadAtTheirPointersWhenConfigured() throws Exception {
+        String reply = "{\"value\": [{\"status\": \"GOLD\", \"ref\": {\"id\": 42}, \"links\": {\"self\": \"https://billing.example.com/a/42\"}},"
+                + " {\"status\": \"SILVER\", \"ref\": {\"id\": 43}, \"links\": {\"self\": \"javascript:alert(1)\"}}]}";
+        server = new FakeCrmServer(Reply.json(reply), Reply.json(reply));
+        List<CrmRecord> unlinked = await(billing(Map.of()).lookup(lookup("+15551234567"))).records();
+        assertEquals(Optional.empty(), unlinked.get(0).id(), "no pointers, no id: the reply's shape is the endpoint's own");
+
+        List<CrmRecord> records = await(billing(Map.of("id-pointer", "/ref/id", "url-pointer", "/links/self"))
+                .lookup(lookup("+15551234567"))).records();
+        assertEquals(Optional.of("42"), records.get(0).id());
+        assertEquals(Optional.of("https://billing.example.com/a/42"), records.get(0).url());
+        assertEquals(Optional.of("43"), records.get(1).id());
+        assertEquals(Optional.empty(), records.get(1).url(), "only an http(s) page is handed to an agent's browser");
+    }
+
+    @Test
     void notFoundEmptyAndNullAreNoRecord() throws Exception {
         server = new FakeCrmServer(Reply.status(404), Reply.text(""), Reply.json("{\"value\": null}"), Reply.json("{}"));
         CrmConnector crm = billing(Map.of());

@@ -133,11 +133,24 @@ class HubSpotCrmTest {
     }
 
     @Test
+    void withThePortalIdAResultLinksToItsRecordPage() throws Exception {
+        server = new FakeCrmServer(Reply.json(ONE_CONTACT), Reply.json(ONE_CONTACT));
+        CrmRecord withoutPortal = await(hubspot(TOKEN).lookup(byPhone("+14155552671"))).records().get(0);
+        assertEquals(Optional.of("151"), withoutPortal.id());
+        assertEquals(Optional.empty(), withoutPortal.url(), "the search API does not tell the portal id");
+
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("hs", HubSpotCrm.TYPE, Map.of("base-url", server.url("/"), "allow-insecure", "true",
+                "auth.api-token", TOKEN, "portal-id", "62515", "ui-url", "https://app-eu1.hubspot.com")), Set.of(TOKEN));
+        CrmRecord record = await(CrmConnectors.create(spec, context).lookup(byPhone("+14155552671"))).records().get(0);
+        assertEquals(Optional.of("https://app-eu1.hubspot.com/contacts/62515/record/0-1/151"), record.url(), "contacts are object type 0-1");
+    }
+
+    @Test
     void aMissingTokenIsAProblemOfTheConfig() {
         assertEquals(List.of("auth.api-token: missing (required for hubspot)"), TestCrms.problems(HubSpotCrm.TYPE, Map.of()));
         assertEquals(List.of("auth.api-token: expected a value, found empty text"),
                 TestCrms.problems(HubSpotCrm.TYPE, Map.of("auth.api-token", "")));
-        assertEquals(new HubSpotCrm.Settings("https://api.hubapi.com", TOKEN),
+        assertEquals(new HubSpotCrm.Settings("https://api.hubapi.com", TOKEN, java.util.Optional.empty(), "https://app.hubspot.com"),
                 TestCrms.spec("hs", HubSpotCrm.TYPE, Map.of("auth.api-token", TOKEN)).settings(), "the public API root by default");
     }
 

@@ -160,9 +160,26 @@ class PipedriveCrmTest {
     }
 
     @Test
+    void withTheCompanyDomainAnItemLinksToItsPage() throws Exception {
+        server = new FakeCrmServer(Reply.json(reply(ADA)), Reply.json(reply(ADA)));
+        CrmRecord onApiHost = await(pipedrive(TOKEN).lookup(exact("+14155552671"))).records().get(0);
+        assertEquals(Optional.of("7"), onApiHost.id());
+        assertEquals(Optional.empty(), onApiHost.url(), "api.pipedrive.com does not say whose company it is");
+
+        CrmSpec spec = TestCrms.withSecrets(TestCrms.spec("pd", PipedriveCrm.TYPE, Map.of("base-url", server.url(""), "allow-insecure", "true",
+                "auth.api-token", TOKEN, "company-domain", "acme")), Set.of(TOKEN));
+        CrmRecord record = await(CrmConnectors.create(spec, context).lookup(exact("+14155552671"))).records().get(0);
+        assertEquals(Optional.of("https://acme.pipedrive.com/person/7"), record.url());
+        PipedriveCrm.Settings own = (PipedriveCrm.Settings) TestCrms.spec("pd", PipedriveCrm.TYPE,
+                Map.of("base-url", "https://acme.pipedrive.com", "auth.api-token", TOKEN)).settings();
+        assertEquals(Optional.of("https://acme.pipedrive.com/deal/41"), PipedriveCrm.recordUrl(own, "deals", "41"),
+                "a base-url on the company's own domain is its UI too");
+    }
+
+    @Test
     void aMissingTokenIsAProblemOfTheConfig() {
         assertEquals(List.of("auth.api-token: missing (required for pipedrive)"), TestCrms.problems(PipedriveCrm.TYPE, Map.of()));
-        assertEquals(new PipedriveCrm.Settings("https://api.pipedrive.com", false, TOKEN),
+        assertEquals(new PipedriveCrm.Settings("https://api.pipedrive.com", false, TOKEN, java.util.Optional.empty()),
                 TestCrms.spec("pd", PipedriveCrm.TYPE, Map.of("auth.api-token", TOKEN, "exact-match", "false")).settings());
     }
 

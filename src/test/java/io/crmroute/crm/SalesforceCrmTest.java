@@ -101,8 +101,9 @@ class SalesforceCrmTest {
         CrmConnector crm = salesforce(Reply.json(ACME));
         LookupResult result = await(crm.lookup(byPhone("5551230001", List.of("phone", "Tier__c", "Account.Name"), 2, Duration.ofMillis(3000))));
 
-        assertEquals(List.of(new CrmRecord(Map.of("Id", "003A", "phone", "+15551230001", "Tier__c", "GOLD", "Account.Name", "Acme"))),
-                result.records());
+        assertEquals(List.of(new CrmRecord(Map.of("Id", "003A", "phone", "+15551230001", "Tier__c", "GOLD", "Account.Name", "Acme"),
+                        Optional.of("003A"), Optional.of(login.url("/lightning/r/Contact/003A/view")))),
+                result.records(), "the Id and the Lightning page of the My Domain (here the test server)");
         assertEquals(1, result.total());
 
         Seen tokenRequest = login.seen().get(0);
@@ -264,10 +265,32 @@ class SalesforceCrmTest {
     }
 
     @Test
+    void theRecordIdComesFromItsAttributesEvenWhenIdIsNotSelected() throws Exception {
+        String reply = "{\"totalSize\": 1, \"done\": true, \"records\": [{"
+                + "\"attributes\": {\"type\": \"Lead\", \"url\": \"/services/data/v61.0/sobjects/Lead/00Q5e00000Abc\"},"
+                + "\"Phone\": \"+15551230001\"}]}";
+        CrmRecord record = await(salesforce(Reply.json(reply)).lookup(byPhone("5551230001"))).records().get(0);
+        assertEquals(Optional.of("00Q5e00000Abc"), record.id());
+        assertEquals(Optional.of(login.url("/lightning/r/Lead/00Q5e00000Abc/view")), record.url(), "the sObject type of the record");
+    }
+
+    @Test
+    void recordPagesAreOnTheLightningDomainOfTheMyDomain() {
+        assertEquals("https://acme.lightning.force.com", SalesforceCrm.lightning("https://acme.my.salesforce.com"));
+        assertEquals("https://acme--uat.sandbox.lightning.force.com", SalesforceCrm.lightning("https://acme--uat.sandbox.my.salesforce.com"));
+        assertEquals("https://sf-proxy.example.com", SalesforceCrm.lightning("https://sf-proxy.example.com"), "anything else is taken as is");
+        SalesforceCrm.Settings settings = (SalesforceCrm.Settings) spec("https://sf-proxy.example.com",
+                Map.of("ui-url", "https://acme.lightning.force.com/")).settings();
+        assertEquals("https://acme.lightning.force.com", settings.uiUrl(), "ui-url says where the pages are when base-url cannot");
+        assertEquals(Optional.of("https://acme.lightning.force.com/lightning/r/Contact/003%2F..%3Fx%3D1%23y/view"),
+                SalesforceCrm.recordUrl("https://acme.lightning.force.com", "Contact", "003/..?x=1#y"), "an id never leaves its path segment");
+    }
+
+    @Test
     void settingsAreReadOnceAtLoad() {
         SalesforceCrm.Settings settings = (SalesforceCrm.Settings) spec("https://acme.my.salesforce.com/", Map.of("api-version", "60.0")).settings();
         assertEquals(new SalesforceCrm.Settings("https://acme.my.salesforce.com", "v60.0", Duration.ofMinutes(30), "3MVG9-client", SECRET,
-                URI.create("https://acme.my.salesforce.com/services/oauth2/token")), settings);
+                URI.create("https://acme.my.salesforce.com/services/oauth2/token"), "https://acme.lightning.force.com"), settings);
         assertEquals(List.of("api-version: \"latest\": expected vNN.N", "token-lifetime: \"banana\": expected a duration like 30m, 2h or 90s, at most 24h"),
                 TestCrms.problems(SalesforceCrm.TYPE, Map.of("base-url", "https://acme.my.salesforce.com", "api-version", "latest",
                         "token-lifetime", "banana", "auth.client-id", "id", "auth.client-secret", "secret")));

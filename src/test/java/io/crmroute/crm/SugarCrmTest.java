@@ -82,7 +82,8 @@ class SugarCrmTest {
         server = new FakeCrmServer(TOKEN_1, ONE_CONTACT);
         LookupResult result = await(sugar().lookup(byPhone("555 123 4567")));
 
-        assertEquals(List.of(new CrmRecord(Map.of("id", "c-1", "first_name", "Ada", "status_c", "GOLD", "_module", "Contacts"))), result.records());
+        assertEquals(List.of(new CrmRecord(Map.of("id", "c-1", "first_name", "Ada", "status_c", "GOLD", "_module", "Contacts"),
+                Optional.of("c-1"), Optional.of(server.url("/#Contacts/c-1")))), result.records());
         assertEquals(1, result.total());
         Seen token = server.seen().get(0);
         assertEquals("/rest/v11_20/oauth2/token", token.path());

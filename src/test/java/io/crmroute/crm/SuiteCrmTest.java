@@ -91,7 +91,8 @@ class SuiteCrmTest {
         server = new FakeCrmServer(TOKEN_1, ONE_CONTACT);
         LookupResult result = await(suite().lookup(lookup("+15551234567")));
 
-        assertEquals(List.of(new CrmRecord(Map.of("id", "s-1", "first_name", "Ada", "status_c", "GOLD"))), result.records());
+        assertEquals(List.of(new CrmRecord(Map.of("id", "s-1", "first_name", "Ada", "status_c", "GOLD"), Optional.of("s-1"),
+                Optional.of(server.url("/index.php?module=Contacts&action=DetailView&record=s-1")))), result.records());
         assertEquals(1, result.total());
         Seen token = server.seen().get(0);
         assertEquals("POST", token.method());
@@ -109,8 +110,9 @@ class SuiteCrmTest {
     @Test
     void suiteCrm8IsServedUnderLegacy() throws Exception {
         server = new FakeCrmServer(TOKEN_1, ONE_CONTACT);
-        await(suite("/legacy/", Map.of()).lookup(lookup("+15551234567")));
+        CrmRecord record = await(suite("/legacy/", Map.of()).lookup(lookup("+15551234567"))).records().get(0);
         assertEquals("/legacy/Api/access_token", server.seen().get(0).path());
+        assertEquals(Optional.of(server.url("/#/contacts/record/s-1")), record.url(), "SuiteCRM 8's own UI, not the legacy one");
         assertEquals("/legacy/Api/V8/module/Contacts", server.seen().get(1).path());
     }
 

@@ -91,7 +91,9 @@ class VtigerCrmTest {
         server = new FakeCrmServer(CHALLENGE, LOGIN_1, ONE_CONTACT);
         LookupResult result = await(vtiger().lookup(byPhone("555 123 4567")));
 
-        assertEquals(List.of(new CrmRecord(Map.of("firstname", "Ada", "cf_status", "GOLD", "id", "12x34"))), result.records());
+        assertEquals(List.of(new CrmRecord(Map.of("firstname", "Ada", "cf_status", "GOLD", "id", "12x34"), Optional.of("12x34"),
+                Optional.of(server.url("/vtigercrm/index.php?module=Contacts&view=Detail&record=34")))), result.records(),
+                "the page names the record number after the x of the webservice id");
         assertEquals(1, result.total());
         Seen challenge = server.seen().get(0);
         assertEquals("GET", challenge.method());

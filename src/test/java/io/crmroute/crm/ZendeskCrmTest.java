@@ -105,6 +105,8 @@ class ZendeskCrmTest {
         assertEquals(Optional.of("GOLD"), ada.get("user_fields.tier"));
         assertEquals(Optional.of("Ada Lovelace"), ada.get("name"));
         assertEquals(Optional.of("vip,gold"), ada.get("tags"));
+        assertEquals(Optional.of("35436"), ada.id());
+        assertEquals(Optional.of(server.url("/agent/users/35436")), ada.url(), "the user's page in the Agent Workspace");
         assertEquals(1, result.total());
     }
 
@@ -118,6 +120,8 @@ class ZendeskCrmTest {
         assertEquals("type:user phone:*4155552671", query(seen));
         assertEquals("Bearer " + TOKEN, seen.header("Authorization"));
         assertEquals(Optional.of("GOLD"), result.records().get(0).get("user_fields.tier"));
+        assertEquals(Optional.of("https://acme.zendesk.com/agent/organizations/57542"), ZendeskCrm.recordUrl("https://acme.zendesk.com",
+                ZendeskCrm.type("organizations"), "57542"));
     }
 
     @Test

@@ -66,6 +66,17 @@ class ZohoCrmTest {
                 + " \"api_domain\": \"" + apiDomain + "\", \"token_type\": \"Bearer\", \"expires_in\": 3600}");
     }
 
+    @Test
+    void withTheOrgIdARecordLinksToItsTabInTheRegionsWebUi() {
+        Map<String, String> keys = Map.of("auth.client-id", "id", "auth.client-secret", "s", "auth.refresh-token", "r",
+                "auth.region", "eu", "org-id", "20071234");
+        ZohoCrm.Settings settings = (ZohoCrm.Settings) TestCrms.spec("zoho", ZohoCrm.TYPE, keys).settings();
+        assertEquals(Optional.of("https://crm.zoho.eu/crm/org20071234/tab/Contacts/4150868000000624001"),
+                ZohoCrm.recordUrl(settings, "Contacts", "4150868000000624001"));
+        assertEquals(Optional.of("https://crm.zoho.eu/crm/org20071234/tab/Potentials/41"), ZohoCrm.recordUrl(settings, "Deals", "41"),
+                "Deals live in the Potentials tab");
+    }
+
     private static CrmSpec spec(Optional<String> baseUrl, Map<String, String> moreAuth) {
         Map<String, String> keys = new HashMap<>(Map.of("allow-insecure", "true",
                 "auth.client-id", "1000.CLIENT", "auth.client-secret", "csecret", "auth.refresh-token", SECRET));
@@ -94,7 +105,8 @@ class ZohoCrmTest {
         LookupResult result = await(zoho(Reply.json(ANN)).lookup(byPhone("555 123 0001", List.of("Full_Name", "Tier", "Owner"), 2,
                 Duration.ofMillis(3000))));
         assertEquals(List.of(new CrmRecord(Map.of("Full_Name", "Ann Lee", "Phone", "+15551230001", "Tier", "GOLD",
-                "Owner.name", "Sam", "Owner.id", "4150868000000225013", "id", "4150868000000624001"))), result.records());
+                "Owner.name", "Sam", "Owner.id", "4150868000000225013", "id", "4150868000000624001"),
+                Optional.of("4150868000000624001"), Optional.empty())), result.records(), "no page without org-id");
         assertEquals(1, result.total());
 
         Seen tokenRequest = accounts.seen().get(0);

@@ -1,12 +1,14 @@
 package io.crmroute.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.crmroute.crm.CrmRecord;
 import io.crmroute.crm.LookupResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ChannelVariablesTest {
@@ -39,6 +41,31 @@ class ChannelVariablesTest {
         assertEquals("SILVER", variables.get("CRM_contacts_status_02"));
         assertEquals("", variables.get("CRM_contacts_balance_02"), "a missing field is set empty");
         assertEquals("2", variables.get("CRM_contacts_RECORD_COUNT"));
+    }
+
+    @Test
+    void aRecordsIdAndPageFollowItsFieldsForAScreenPop() {
+        CrmRecord record = new CrmRecord(Map.of("status", "GOLD"), Optional.of("003A"),
+                Optional.of("https://acme.lightning.force.com/lightning/r/Contact/003A/view"));
+        Decision decision = Router.decide(Routes.vip(1), "", new LookupOutcome.Found(LookupResult.of(List.of(record))));
+        Map<String, String> variables = ChannelVariables.of(decision);
+        assertEquals("003A", variables.get("CRM_contacts_ID"));
+        assertEquals("https://acme.lightning.force.com/lightning/r/Contact/003A/view", variables.get("CRM_contacts_URL"));
+        assertEquals(List.of("CRM_contacts_status", "CRM_contacts_balance", "CRM_contacts_ID", "CRM_contacts_URL", "CRM_contacts_RECORD_COUNT"),
+                variables.keySet().stream().filter(name -> name.startsWith("CRM_")).toList());
+    }
+
+    @Test
+    void severalRecordsNumberTheirIdsAndPagesAndLeaveUnknownOnesUnset() {
+        Decision decision = Router.decide(Routes.vip(3), "", new LookupOutcome.Found(LookupResult.of(List.of(
+                new CrmRecord(Map.of("status", "GOLD"), Optional.of("1"), Optional.of("https://crm.example.com/contacts/1")),
+                new CrmRecord(Map.of("status", "SILVER"), Optional.of("2\r\nHANGUP"), Optional.empty())))));
+        Map<String, String> variables = ChannelVariables.of(decision);
+        assertEquals("1", variables.get("CRM_contacts_ID_01"));
+        assertEquals("https://crm.example.com/contacts/1", variables.get("CRM_contacts_URL_01"));
+        assertEquals("2  HANGUP", variables.get("CRM_contacts_ID_02"), "an id from the wire is made safe like any value");
+        assertFalse(variables.containsKey("CRM_contacts_URL_02"), "no page, no variable");
+        assertFalse(variables.containsKey("CRM_contacts_ID"), "numbered, not bare, when several are retrieved");
     }
 
     @Test
