@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code crmroute fields} and {@code crmroute check --online} as an admin runs them, against Salesforce and
- * Dataverse speaking their documented metadata shapes on 127.0.0.1, the file CRM, the custom http CRM
- * (no schema) and a CRM nobody answers for.
+ * {@code crmroute fields} and {@code crmroute check --online} as an admin runs them, against Salesforce,
+ * Dataverse, HubSpot and Zoho speaking their documented metadata shapes on 127.0.0.1, the file CRM, the
+ * custom http CRM (no schema) and a CRM nobody answers for.
  */
 class SchemaCommandsTest {
 
@@ -135,6 +135,47 @@ class SchemaCommandsTest {
         assertEquals(List.of(config + ": crms.billing: not checked online: crm billing has no schema"), out.toString().lines().toList());
         assertEquals(1, salesforce.asked().stream().filter(line -> line.endsWith("/sobjects/Contact/describe")).count(),
                 "Contact described once for its three routes");
+    }
+
+    /** HubSpot lists no property the token may not read; Zoho lists every field, marking those not in use as not visible. */
+    @Test
+    void checkOnlineAgainstHubSpotAndZoho() throws Exception {
+        try (FakeVendor hubspot = new FakeVendor(); FakeVendor zoho = new FakeVendor()) {
+            hubspot.answer("GET /crm/v3/schemas", "{\"results\": []}")
+                    .answer("GET /crm/v3/properties/contacts", """
+                            {"results": [{"name": "phone", "label": "Phone Number", "type": "string", "fieldType": "phonenumber"},
+                              {"name": "lifecyclestage", "label": "Lifecycle Stage", "type": "enumeration"}]}""");
+            zoho.answer("POST /oauth/v2/token", "{\"access_token\": \"tok\", \"api_domain\": \"{url}\", \"expires_in\": 3600}")
+                    .answer("GET /crm/v7/settings/modules", "{\"modules\": [{\"api_name\": \"Contacts\", \"plural_label\": \"Contacts\","
+                            + " \"api_supported\": true}]}")
+                    .answer("GET /crm/v7/settings/fields?module=Contacts", """
+                            {"fields": [{"api_name": "Phone", "field_label": "Phone", "data_type": "phone", "filterable": true, "visible": true},
+                              {"api_name": "Old_Tier", "field_label": "Old tier", "data_type": "picklist", "filterable": true, "visible": false}]}""");
+            Path vendors = dir.resolve("vendors.yaml");
+            Files.writeString(vendors, """
+                    crms:
+                      hs: { type: hubspot, base-url: "HS", allow-insecure: true, auth: { api-token: pat } }
+                      zoho:
+                        type: zoho
+                        allow-insecure: true
+                        auth: { client-id: c, client-secret: s, refresh-token: r, token-url: "ZO/oauth/v2/token" }
+                    routes:
+                      hub: { crm: hs, object: contacts, field: lifecyclestage, retrieve: [hs_secret, firstnam], default: { to: { queue: "1" } } }
+                      hubx: { crm: hs, object: contact, field: phone, default: { to: { queue: "1" } } }
+                      zo: { crm: zoho, object: Contacts, match: { field: Phone }, field: Old_Tier, retrieve: [Tier], default: { to: { queue: "1" } } }
+                      zox: { crm: zoho, object: Contact, field: Phone, default: { to: { queue: "1" } } }
+                    """.replace("HS", hubspot.url()).replace("ZO", zoho.url()));
+
+            assertEquals(1, run("check", "--online", "--config", vendors.toString()), out + "\n" + err);
+            assertEquals(List.of(
+                    "routes.hub.retrieve[0]: \"hs_secret\" is not a field of contacts in crm hs",
+                    "routes.hub.retrieve[1]: \"firstnam\" is not a field of contacts in crm hs",
+                    "routes.hubx.object: \"contact\" is not an object of crm hs",
+                    "routes.zo.field: \"Old_Tier\" of Contacts in crm zoho cannot be read by the CRM user",
+                    "routes.zo.retrieve[0]: \"Tier\" is not a field of Contacts in crm zoho",
+                    "routes.zox.object: \"Contact\" is not an object of crm zoho"),
+                    err.toString().lines().map(line -> line.substring((vendors + ": ").length())).toList(), err.toString());
+        }
     }
 
     @Test
