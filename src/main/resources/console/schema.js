@@ -8,9 +8,13 @@ export const FIELDS_LIST = 'crm-fields';
 
 let asked = 0; // answers to an older question (another CRM chosen meanwhile) are dropped
 
-/** The two empty lists and the hint line the editor places in its form. */
-export function schemaLists() {
-  return [el('datalist', {id: OBJECTS_LIST}), el('datalist', {id: FIELDS_LIST})];
+/** The two empty lists, the hint line and the refresh button the editor places in its form. */
+export function schemaLists(crm, object) {
+  return [el('datalist', {id: OBJECTS_LIST}), el('datalist', {id: FIELDS_LIST}),
+    el('p', {class: 'field inline row-actions'},
+      el('button', {type: 'button', id: 'refresh-schema', text: 'Reload objects and fields from the CRM',
+        onclick: () => suggest(crm(), object(), true)}),
+      el('span', {id: 'schema-hint', class: 'hint', role: 'status'}))];
 }
 
 function fill(id, items) {
@@ -24,15 +28,15 @@ function hint(text) {
   if (line) line.textContent = text;
 }
 
-/** Suggests the objects of {@code crm} and, when {@code object} is set, its fields. */
-export async function suggest(crm, object) {
+/** Suggests the objects of {@code crm} and, when {@code object} is set, its fields; {@code refresh}: ask the CRM anew. */
+export async function suggest(crm, object, refresh = false) {
   const question = ++asked;
   fill(OBJECTS_LIST, []);
   fill(FIELDS_LIST, []);
   hint('');
   if (!crm) return;
   try {
-    const {data} = await call('GET', `/api/crms/${encodeURIComponent(crm)}/objects`);
+    const {data} = await call('GET', `/api/crms/${encodeURIComponent(crm)}/objects${refresh ? '?refresh=true' : ''}`);
     if (question !== asked) return;
     fill(OBJECTS_LIST, Array.isArray(data) ? data : []);
   } catch (failure) {

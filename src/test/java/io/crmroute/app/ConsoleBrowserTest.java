@@ -362,6 +362,10 @@ abstract class ConsoleBrowserTest {
         assertEquals("crm-fields", field(browser, "Compared field").getAttribute("list"));
         waitUntil(browser, "the file CRM's objects and the contacts' fields suggested", driver ->
                 options(driver, "crm-objects").equals(List.of("contacts")) && options(driver, "crm-fields").equals(List.of("phone", "name", "status")));
+
+        button(browser, "Reload objects and fields from the CRM").click();
+        waitUntil(browser, "the suggestions asked anew and filled again", driver ->
+                options(driver, "crm-objects").equals(List.of("contacts")) && options(driver, "crm-fields").equals(List.of("phone", "name", "status")));
     }
 
     private static List<String> options(WebDriver driver, String datalist) {
