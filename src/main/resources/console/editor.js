@@ -2,6 +2,7 @@
 import {call} from './api.js';
 import {el, labelled, notify} from './dom.js';
 import {DESTINATION_TYPES, OPERATORS, destination} from './model.js';
+import {FIELDS_LIST, OBJECTS_LIST, schemaLists, suggest, suggestFields} from './schema.js';
 import {tryPanel} from './try.js';
 
 const FALLBACKS = [
@@ -73,6 +74,7 @@ async function render(newName = '') {
     el('option', {value: '', text: 'Choose a CRM'}),
     crms.map(crm => el('option', {value: crm.name, text: `${crm.name} (${crm.type})`})));
   crmSelect.value = doc.crm || '';
+  crmSelect.addEventListener('change', () => suggest(crmSelect.value, value('route-object')));
   if (doc.crm && crmSelect.value !== doc.crm) {
     crmSelect.append(el('option', {value: doc.crm, text: `${doc.crm} (not configured)`}));
     crmSelect.value = doc.crm;
@@ -103,15 +105,19 @@ async function render(newName = '') {
       el('legend', {text: 'Lookup'}),
       el('div', {class: 'grid'},
         labelled('CRM', crmSelect),
-        labelled('Object', el('input', {type: 'text', id: 'route-object', 'data-path': 'object', value: doc.object ?? '', placeholder: 'contacts'})),
-        labelled('Match field', el('input', {type: 'text', id: 'route-match-field', 'data-path': 'match.field', value: match.field ?? 'phone'})),
+        labelled('Object', el('input', {type: 'text', id: 'route-object', 'data-path': 'object', value: doc.object ?? '', placeholder: 'contacts',
+          list: OBJECTS_LIST, autocomplete: 'off', onchange: () => suggestFields(value('route-crm'), value('route-object'))})),
+        labelled('Match field', el('input', {type: 'text', id: 'route-match-field', 'data-path': 'match.field', value: match.field ?? 'phone',
+          list: FIELDS_LIST, autocomplete: 'off'})),
         labelled('Match value from', sourceSelect),
         variableField,
         labelled('Fields to retrieve', el('input', {type: 'text', id: 'route-retrieve', 'data-path': 'retrieve',
           value: Array.isArray(doc.retrieve) ? doc.retrieve.join(', ') : ''}), 'Comma separated; set as CRM_object_field variables'),
-        labelled('Compared field', el('input', {type: 'text', id: 'route-field', 'data-path': 'field', value: doc.field ?? ''})),
+        labelled('Compared field', el('input', {type: 'text', id: 'route-field', 'data-path': 'field', value: doc.field ?? '',
+          list: FIELDS_LIST, autocomplete: 'off'})),
         labelled('Records', el('input', {type: 'number', min: 1, id: 'route-records', 'data-path': 'records', value: doc.records ?? ''}), 'Default 1'),
         labelled('Budget (timeout)', el('input', {type: 'text', id: 'route-timeout', 'data-path': 'timeout', value: doc.timeout ?? '', placeholder: '1500ms'}))),
+      schemaLists(() => value('route-crm'), () => value('route-object')),
       el('p', {class: 'field inline'}, dtmfOn, el('label', {for: 'route-dtmf', text: 'Ask the caller for digits first (DTMF)'})),
       dtmfFields),
     el('fieldset', {},
@@ -128,6 +134,7 @@ async function render(newName = '') {
     el('p', {id: 'editor-status', role: 'status'}));
   section().replaceChildren(el('h1', {id: 'editor-title', text: title}), form, tryPanel(collect, placeProblems, () => state.name || 'draft'));
   renderRules(Array.isArray(doc.rules) ? doc.rules : []);
+  suggest(crmSelect.value, value('route-object'));
 }
 
 function changed() {
@@ -169,7 +176,7 @@ function ruleRow(rule, index, count) {
       el('div', {class: 'grid'},
         labelled(`Rule ${n} name`, el('input', {type: 'text', id: `rule-${n}-name`, 'data-path': `rules[${index}].name`, value: rule.name ?? ''})),
         labelled(`Rule ${n} field`, el('input', {type: 'text', id: `rule-${n}-field`, 'data-path': `rules[${index}].field`, value: rule.field ?? '',
-          placeholder: 'the compared field'})),
+          placeholder: 'the compared field', list: FIELDS_LIST, autocomplete: 'off'})),
         labelled(`Rule ${n} operator`, op),
         labelled(`Rule ${n} value`, el('input', {type: 'text', id: `rule-${n}-value`, 'data-path': `rules[${index}].value`, value: rule.value ?? ''})),
         labelled(`Rule ${n} destination type`, typeSelect),

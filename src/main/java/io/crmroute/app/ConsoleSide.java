@@ -105,7 +105,7 @@ final class ConsoleSide implements AutoCloseable {
                 services.add(new RouteTransfer(auth, routes, reload));
             }
             services.add(new SimulateService(auth, compiler, new Simulator(connectors, phones, scheduler, Clock.systemUTC())));
-            services.add(new ConsoleApi(auth, config.crms(), info, registry));
+            services.add(new ConsoleApi(auth, config.crms(), connectors, info, registry));
         } else {
             log.warn("{}", ((ConsoleAccess.Off) access).reason());
         }

@@ -3,10 +3,11 @@ package io.crmroute.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code crmroute serve | check | simulate | import | export}: see DESIGN.md's "Running it". */
+/** {@code crmroute serve | check | simulate | fields | import | export}: see DESIGN.md's "Running it". */
 @Command(name = "crmroute", mixinStandardHelpOptions = true, version = "crmroute 0.1.0",
         description = "FastAGI server that routes Asterisk calls on data looked up in a CRM.",
-        subcommands = {ServeCommand.class, CheckCommand.class, SimulateCommand.class, ImportCommand.class, ExportCommand.class})
+        subcommands = {ServeCommand.class, CheckCommand.class, SimulateCommand.class, FieldsCommand.class, ImportCommand.class,
+                ExportCommand.class})
 public final class Main {
 
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";

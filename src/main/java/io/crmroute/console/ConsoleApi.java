@@ -3,6 +3,11 @@ package io.crmroute.console;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmroute.concurrent.Futures;
+import io.crmroute.crm.CrmConnector;
+import io.crmroute.crm.CrmException;
+import io.crmroute.crm.CrmField;
+import io.crmroute.crm.CrmObject;
 import io.crmroute.crm.CrmSpec;
 import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpRequest;
@@ -14,11 +19,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * What the console shows beside routes and decisions: {@code GET /api/crms} (the configured CRMs, for the
- * editor's choice) and {@code GET /api/status} (where routes and decisions are kept, and the calls per
- * status counted since start, from the same counters as {@code /metrics}). Health is {@code /health}.
+ * editor's choice), {@code GET /api/crms/{name}/objects} and {@code GET /api/crms/{name}/objects/{object}/fields}
+ * (the CRM's own schema, for the editor's suggestions; kept a few minutes, {@code ?refresh=true} asks the CRM
+ * again) and {@code GET /api/status} (where routes and decisions are kept, and the calls per status counted
+ * since start, from the same counters as {@code /metrics}). Health is {@code /health}.
+ *
+ * <p>Schema answers: 404 for a CRM or object that does not exist, 422 for a CRM without a schema (the custom
+ * {@code http} CRM), 502 when the CRM failed, each with {@code {"error": "..."}} saying why.
  */
 public final class ConsoleApi implements HttpService {
 
@@ -29,12 +40,15 @@ public final class ConsoleApi implements HttpService {
 
     private final Guard guard;
     private final Map<String, CrmSpec> crms;
+    private final Map<String, CrmConnector> connectors;
     private final StorageInfo storage;
     private final MeterRegistry registry;
 
-    public ConsoleApi(BearerAuth auth, Map<String, CrmSpec> crms, StorageInfo storage, MeterRegistry registry) {
+    public ConsoleApi(BearerAuth auth, Map<String, CrmSpec> crms, Map<String, CrmConnector> connectors, StorageInfo storage,
+                      MeterRegistry registry) {
         this.guard = new Guard(auth);
         this.crms = Map.copyOf(crms);
+        this.connectors = Map.copyOf(connectors);
         this.storage = storage;
         this.registry = registry;
     }
@@ -42,6 +56,8 @@ public final class ConsoleApi implements HttpService {
     @Override
     public void routing(HttpRouting.Builder routing) {
         routing.get("/api/crms", guard.protect(this::crms))
+                .get("/api/crms/{name}/objects", guard.protect(this::objects))
+                .get("/api/crms/{name}/objects/{object}/fields", guard.protect(this::fields))
                 .get("/api/status", guard.protect(this::status));
     }
 
@@ -49,6 +65,42 @@ public final class ConsoleApi implements HttpService {
         ArrayNode list = JSON.createArrayNode();
         new TreeMap<>(crms).forEach((name, spec) -> list.addObject().put("name", name).put("type", spec.type().id()));
         return HttpResponse.json(200, list).completed();
+    }
+
+    private CompletableFuture<HttpResponse> objects(HttpRequest request) {
+        return withConnector(request, connector -> connector.objects().thenApply(objects -> {
+            ArrayNode list = JSON.createArrayNode();
+            for (CrmObject object : objects) list.addObject().put("name", object.name()).put("label", object.label());
+            return HttpResponse.json(200, list);
+        }));
+    }
+
+    private CompletableFuture<HttpResponse> fields(HttpRequest request) {
+        String object = request.pathParam("object");
+        return withConnector(request, connector -> connector.fields(object).thenApply(fields -> {
+            ArrayNode list = JSON.createArrayNode();
+            for (CrmField field : fields) {
+                list.addObject().put("name", field.name()).put("label", field.label()).put("type", field.type())
+                        .put("filterable", field.filterable()).put("readable", field.readable());
+            }
+            return HttpResponse.json(200, list);
+        }));
+    }
+
+    /** Runs {@code ask} on the named CRM's connector (after forgetting its schema on {@code ?refresh=true}); failures as statuses. */
+    private CompletableFuture<HttpResponse> withConnector(HttpRequest request,
+                                                          Function<CrmConnector, CompletableFuture<HttpResponse>> ask) {
+        String name = request.pathParam("name");
+        CrmConnector connector = connectors.get(name);
+        if (connector == null) return HttpResponse.error(404, "no crm named " + name).completed();
+        if (request.queryParam("refresh").filter("true"::equals).isPresent()) connector.forgetSchema();
+        return ask.apply(connector).exceptionally(error -> {
+            Throwable cause = Futures.unwrap(error);
+            if (!(cause instanceof CrmException failure)) return HttpResponse.error(502, "crm " + name + ": unexpected failure");
+            if (failure.kind() == CrmException.Kind.UNSUPPORTED) return HttpResponse.error(422, failure.getMessage());
+            if (failure.kind() == CrmException.Kind.CONFIG) return HttpResponse.error(404, failure.getMessage());
+            return HttpResponse.error(502, failure.getMessage());
+        });
     }
 
     private CompletableFuture<HttpResponse> status(HttpRequest request) {

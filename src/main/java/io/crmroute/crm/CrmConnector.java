@@ -59,4 +59,19 @@ public interface CrmConnector extends AutoCloseable {
     default CompletableFuture<List<CrmField>> fields(String object) {
         return CompletableFuture.failedFuture(new CrmException(CrmException.Kind.UNSUPPORTED, "crm " + name() + ": has no schema to list"));
     }
+
+    /**
+     * Drops whatever objects and fields are kept from earlier calls, so the next {@link #objects()} and
+     * {@link #fields(String)} ask the CRM again (the admin added a field a moment ago). Bare connectors keep
+     * nothing; {@link CrmConnectors#create} keeps answers a few minutes.
+     */
+    default void forgetSchema() {}
+
+    /**
+     * Whether the CRM takes object and field names in any case ({@code phone} for {@code Phone}), as
+     * Salesforce's SOQL does; {@code check --online} then compares names ignoring case.
+     */
+    default boolean namesIgnoreCase() {
+        return false;
+    }
 }

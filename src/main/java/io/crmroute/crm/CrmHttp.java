@@ -42,6 +42,7 @@ final class CrmHttp {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MESSAGE = 300;
+    private static final Duration CLIENT_TIMEOUT_BACKSTOP = Duration.ofSeconds(5);
 
     private final CrmSpec spec;
     private final CrmContext context;
@@ -134,7 +135,10 @@ final class CrmHttp {
         if (abort.isFired()) return CompletableFuture.failedFuture(abandoned());
         HttpRequest request;
         try {
-            HttpRequest.Builder builder = call.toBuilder().timeout(timeout); // java.net.http times the headers only
+            // Our own deadline (below, on the context's scheduler) ends the exchange, body included. java.net.http's
+            // timeout, on the wall clock and for the headers only, is a backstop a little later, so time that tests
+            // drive is never overtaken by it on a busy machine.
+            HttpRequest.Builder builder = call.toBuilder().timeout(timeout.plus(CLIENT_TIMEOUT_BACKSTOP));
             spec.headers().forEach(builder::header);
             request = builder.build();
         } catch (IllegalArgumentException e) {

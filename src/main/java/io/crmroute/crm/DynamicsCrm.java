@@ -77,6 +77,40 @@ final class DynamicsCrm implements CrmConnector {
     }
 
     @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return metadata(DynamicsSchema.OBJECTS_QUERY, context.ticker().read()).thenApply(reply -> DynamicsSchema.objects(reply, http));
+    }
+
+    /** Two requests within the CRM's timeout: the entity set's logical name, then that entity's attributes. */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        long start = context.ticker().read();
+        try {
+            return metadata(DynamicsSchema.entityOfSet(object), start).thenCompose(reply -> {
+                String entity = DynamicsSchema.logicalName(reply, http)
+                        .orElseThrow(() -> http.failure(CrmException.Kind.CONFIG, "no entity set " + object + " the CRM user can query"));
+                return metadata(DynamicsSchema.attributesOf(entity), start);
+            }).thenApply(reply -> DynamicsSchema.fields(reply, http));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
+        }
+    }
+
+    /** A GET of {@code query} under the Web API root, within what is left of the CRM's timeout since {@code start}. */
+    private CompletableFuture<JsonNode> metadata(String query, long start) {
+        URI uri = URI.create(settings.baseUrl() + "/api/data/" + settings.apiVersion() + "/" + query);
+        return tokens.withToken(token -> http.send(CrmCall.get(uri)
+                        .header("Authorization", "Bearer " + token.value())
+                        .header("Accept", "application/json")
+                        .header("OData-MaxVersion", "4.0")
+                        .header("OData-Version", "4.0"), spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE))
+                .thenApply(response -> {
+                    if (response.statusCode() < 200 || response.statusCode() > 299) throw statusFailure(response);
+                    return http.json(response);
+                });
+    }
+
+    @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         List<String> values = request.phone().map(phone -> PhoneNumbers.variants(request.value(), phone))
                 .orElse(List.of(request.value())).stream().filter(ODataQuery::canMatch).toList();

@@ -10,10 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -72,6 +75,7 @@ final class FileCrm implements CrmConnector {
         throw new IllegalArgumentException(expected);
     }
 
+    private final CrmSpec spec;
     private final String name;
     private final String label;
     private final Map<String, List<CrmRecord>> objects;
@@ -81,6 +85,7 @@ final class FileCrm implements CrmConnector {
     private record IndexKey(String object, String field, String country) {}
 
     FileCrm(CrmSpec spec, Settings settings, CrmContext context) {
+        this.spec = spec;
         this.name = spec.name();
         this.label = settings.label();
         this.objects = settings.objects();
@@ -131,6 +136,25 @@ final class FileCrm implements CrmConnector {
     @Override
     public String name() {
         return name;
+    }
+
+    /** The file's keys, in name order; a file has no labels, so each is its name. */
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return CompletableFuture.completedFuture(new TreeSet<>(objects.keySet()).stream().map(object -> new CrmObject(object, object)).toList());
+    }
+
+    /** Every key any record of {@code object} has, in the order first seen; all text, all readable and filterable. */
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        List<CrmRecord> records = objects.get(object);
+        if (records == null) {
+            return CompletableFuture.failedFuture(CrmHttp.failure(spec, CrmException.Kind.CONFIG,
+                    "no object \"" + object + "\" in " + label + " (it has " + String.join(", ", new TreeSet<>(objects.keySet())) + ")"));
+        }
+        Set<String> names = new LinkedHashSet<>();
+        records.forEach(record -> names.addAll(record.fields().keySet()));
+        return CompletableFuture.completedFuture(names.stream().map(field -> new CrmField(field, field, "text", true, true)).toList());
     }
 
     /** Answers whole records (the caller picks the fields it retrieves), at most the limit. */

@@ -74,6 +74,36 @@ final class HubSpotCrm implements CrmConnector {
     }
 
     @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return metadata("/crm/v3/schemas", null).thenApply(reply -> HubSpotSchema.objects(reply, http));
+    }
+
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        if (!OBJECT.matcher(object).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a HubSpot object type: " + object));
+        }
+        return metadata("/crm/v3/properties/" + object, object).thenApply(reply -> HubSpotSchema.fields(reply, http));
+    }
+
+    /** A GET of {@code path} within the CRM's timeout; a 400 or 404 about {@code object} names it. */
+    private CompletableFuture<JsonNode> metadata(String path, String object) {
+        try {
+            CrmCall call = CrmCall.get(URI.create(settings.baseUrl() + path)).header("Authorization", "Bearer " + settings.apiToken())
+                    .header("Accept", "application/json");
+            return http.send(call, spec.timeout(), LookupRequest.NO_TRACE).thenApply(response -> {
+                // HubSpot answers an object type it cannot resolve with 400 ("Unable to infer object type") or 404.
+                if ((response.statusCode() == 400 || response.statusCode() == 404) && object != null) {
+                    throw http.failure(CrmException.Kind.CONFIG, "no object type " + object);
+                }
+                return http.json(http.requireSuccess(response));
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         if (!OBJECT.matcher(request.object()).matches()) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a HubSpot object type: " + request.object()));

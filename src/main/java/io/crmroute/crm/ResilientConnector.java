@@ -12,6 +12,7 @@ import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * at once when its turn comes after the first caller's budget). A shared request lives while at
  * least one caller waits, and at most the CRM's {@code timeout}; callers leave by cancelling their
  * own future. Failures always complete with a plain {@link CrmException}.
+ *
+ * <p>The schema ({@link #objects}, {@link #fields}) is kept {@link SchemaCache#TTL} and goes around the
+ * breaker and the rate limit: it is asked by an admin (console, {@code fields}, {@code check --online}),
+ * a few requests an hour, and a failing metadata endpoint or an unknown object says nothing about the
+ * lookups calls make, so it must not open the circuit for them; nor should an open circuit hide from the
+ * admin what the CRM answers. Each request is bounded by the CRM's {@code timeout} in the connector.
  */
 final class ResilientConnector implements CrmConnector {
 
@@ -46,6 +53,8 @@ final class ResilientConnector implements CrmConnector {
     // Answers only, filled by the single-flight path: a Caffeine loader would log every failed load.
     private final Cache<String, LookupResult> cache; // null without cache
     private final ConcurrentMap<String, Flight> inFlight = new ConcurrentHashMap<>();
+    private final SchemaCache<CrmObject> objects;
+    private final SchemaCache<CrmField> fields;
     private final AtomicReference<Seen> seen = new AtomicReference<>(new Seen(Optional.empty(), Optional.empty(), Optional.empty()));
 
     /** What calls have seen, for {@link #health}. */
@@ -59,6 +68,8 @@ final class ResilientConnector implements CrmConnector {
         this.breaker = new CircuitBreakerStateMachine(spec.name(), breakerConfig(), context.clock());
         this.limiter = spec.rateLimit().isPresent() ? new AtomicRateLimiter(spec.name(), limiterConfig(spec.rateLimit().getAsDouble())) : null;
         this.cache = spec.cache().map(this::buildCache).orElse(null);
+        this.objects = new SchemaCache<>(context.ticker());
+        this.fields = new SchemaCache<>(context.ticker());
     }
 
     @Override
@@ -96,6 +107,28 @@ final class ResilientConnector implements CrmConnector {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return objects.get("", () -> delegate.objects()).exceptionallyCompose(error -> CompletableFuture.failedFuture(asCrmException(error)));
+    }
+
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        return fields.get(object, () -> delegate.fields(object))
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(asCrmException(error)));
+    }
+
+    @Override
+    public void forgetSchema() {
+        objects.clear();
+        fields.clear();
+    }
+
+    @Override
+    public boolean namesIgnoreCase() {
+        return delegate.namesIgnoreCase();
     }
 
     /** The flight for {@code key}: the one in flight, joined, or a new one started for {@code request}. */

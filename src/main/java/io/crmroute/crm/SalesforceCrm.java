@@ -95,6 +95,48 @@ final class SalesforceCrm implements CrmConnector {
     }
 
     @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return metadata("/sobjects/", null).thenApply(reply -> SalesforceSchema.objects(reply, http));
+    }
+
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        if (!SalesforceSchema.OBJECT.matcher(object).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not an sObject name: " + object));
+        }
+        return metadata("/sobjects/" + object + "/describe", object).thenApply(reply -> SalesforceSchema.fields(reply, http));
+    }
+
+    /** SOQL takes field and object names in any case. */
+    @Override
+    public boolean namesIgnoreCase() {
+        return true;
+    }
+
+    /** A GET under {@code /services/data/{version}} within the CRM's timeout; a 404 about {@code object} names it. */
+    private CompletableFuture<JsonNode> metadata(String path, String object) {
+        long start = context.ticker().read();
+        return tokens.withToken(token -> {
+            String instance = token.extra("instance_url").map(CrmCall::withoutTrailingSlash).orElse(settings.baseUrl());
+            CrmCall call;
+            try {
+                call = CrmCall.get(URI.create(instance + "/services/data/" + settings.apiVersion() + path))
+                        .header("Authorization", "Bearer " + token.value())
+                        .header("Accept", "application/json");
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "instance_url is not a URL"));
+            }
+            return http.send(call, spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE);
+        }).thenApply(response -> {
+            if (response.statusCode() == 404 && object != null) {
+                throw http.failure(CrmException.Kind.CONFIG, "no sObject " + object + " the CRM user can see");
+            }
+            if (response.statusCode() < 200 || response.statusCode() > 299) throw statusFailure(response);
+            return http.json(response);
+        });
+    }
+
+    @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         List<String> values = matchValues(request);
         if (values.isEmpty()) return CompletableFuture.completedFuture(LookupResult.none());

@@ -111,6 +111,49 @@ final class ZohoCrm implements CrmConnector {
     }
 
     @Override
+    public CompletableFuture<List<CrmObject>> objects() {
+        return metadata("/settings/modules", null).thenApply(reply -> ZohoSchema.objects(reply, http));
+    }
+
+    @Override
+    public CompletableFuture<List<CrmField>> fields(String object) {
+        if (!ZohoSchema.MODULE.matcher(object).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a module name: " + object));
+        }
+        return metadata("/settings/fields?module=" + object, object).thenApply(reply -> ZohoSchema.fields(reply, http));
+    }
+
+    /** A GET under {@code /crm/{version}} within the CRM's timeout; Zoho's 400 about {@code object} names it. */
+    private CompletableFuture<JsonNode> metadata(String path, String object) {
+        long start = context.ticker().read();
+        return tokens.withToken(token -> {
+            Optional<String> api = settings.baseUrl().or(() -> token.extra("api_domain").map(CrmCall::withoutTrailingSlash));
+            if (api.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no api_domain"));
+            CrmCall call;
+            try {
+                call = CrmCall.get(URI.create(api.get() + "/crm/" + settings.apiVersion() + path))
+                        .header("Authorization", "Zoho-oauthtoken " + token.value())
+                        .header("Accept", "application/json");
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "api_domain is not a URL"));
+            }
+            return http.send(call, spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE);
+        }, ZohoCrm::invalidToken).thenApply(response -> {
+            int status = response.statusCode();
+            String code = status < 200 || status > 299 ? errorCode(response) : "";
+            // An unknown module is 400 INVALID_MODULE (INVALID_DATA in some versions).
+            if (status == 400 && object != null && (code.equals("INVALID_MODULE") || code.equals("INVALID_DATA"))) {
+                throw http.failure(CrmException.Kind.CONFIG, "no module " + object + " the CRM user can use");
+            }
+            if (status < 200 || status > 299) {
+                CrmException failure = http.statusFailure(response);
+                throw code.isEmpty() ? failure : new CrmException(failure.kind(), failure.getMessage() + ": " + code);
+            }
+            return http.json(response);
+        });
+    }
+
+    @Override
     public CompletableFuture<LookupResult> lookup(LookupRequest request) {
         List<String> values = request.phone().map(phone -> PhoneNumbers.variants(request.value(), phone))
                 .orElse(List.of(request.value())).stream().filter(CoqlQuery::canMatch).toList();

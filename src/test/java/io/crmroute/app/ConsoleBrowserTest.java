@@ -353,6 +353,26 @@ abstract class ConsoleBrowserTest {
     }
 
     @Test
+    void theObjectAndFieldInputsSuggestTheCrmsOwnObjectsAndFields() {
+        go(browser, "#/routes/team");
+        WebElement object = field(browser, "Object");
+        WebElement matchField = field(browser, "Match field");
+        assertEquals("crm-objects", object.getAttribute("list"));
+        assertEquals("crm-fields", matchField.getAttribute("list"));
+        assertEquals("crm-fields", field(browser, "Compared field").getAttribute("list"));
+        waitUntil(browser, "the file CRM's objects and the contacts' fields suggested", driver ->
+                options(driver, "crm-objects").equals(List.of("contacts")) && options(driver, "crm-fields").equals(List.of("phone", "name", "status")));
+
+        button(browser, "Reload objects and fields from the CRM").click();
+        waitUntil(browser, "the suggestions asked anew and filled again", driver ->
+                options(driver, "crm-objects").equals(List.of("contacts")) && options(driver, "crm-fields").equals(List.of("phone", "name", "status")));
+    }
+
+    private static List<String> options(WebDriver driver, String datalist) {
+        return driver.findElements(By.cssSelector("datalist#" + datalist + " option")).stream().map(option -> option.getAttribute("value")).toList();
+    }
+
+    @Test
     void anInvalidValueIsShownBesideItsField() throws Exception {
         go(browser, "#/routes/team");
         type(browser, "Budget (timeout)", "soon");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ConsoleAssetsTest {
 
     private static final List<String> FILES = List.of("index.html", "console.css", "icon.svg", "api.js", "app.js", "dom.js", "model.js",
-            "routes.js", "editor.js", "try.js", "decisions.js", "status.js");
+            "routes.js", "editor.js", "schema.js", "try.js", "decisions.js", "status.js");
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static HttpResponse<String> get(HttpServer server, String path) throws Exception {
