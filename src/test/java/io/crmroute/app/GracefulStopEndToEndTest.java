@@ -121,7 +121,8 @@ class GracefulStopEndToEndTest {
             Map<String, String> environment = Map.of("network_script", "vip", "callerid", Long.toString(15550000000L + i));
             calls.add(callers.submit(() -> FakeAsterisk.call(agiPort, environment, Responder.asterisk(), WAIT)));
         }
-        assertTrue(crmHolding.await(WAIT.toSeconds(), TimeUnit.SECONDS), "all " + CALLS + " lookups at the CRM");
+        assertTrue(crmHolding.await(WAIT.toSeconds(), TimeUnit.SECONDS),
+                () -> "all " + CALLS + " lookups at the CRM; the server said:\n" + String.join("\n", serve.lines()));
 
         serve.terminate();
         String draining = serve.awaitLine(line -> line.contains("crmroute stopping"), WAIT);
