@@ -84,7 +84,9 @@ final class ConsoleSide implements AutoCloseable {
             recent = Optional.of(new RecentDecisions(RecentDecisions.DEFAULT_CAPACITY));
             decisions = recent.get();
             reload = () -> CompletableFuture.completedFuture(null);
-            local = openLocal(config, compiler);
+            // Only a console that can edit routes takes them over from the YAML: with the console off, the YAML
+            // stays the one place routes are edited (as before the console existed).
+            local = access instanceof ConsoleAccess.Off ? Optional.empty() : openLocal(config, compiler);
             routes = local.orElse(null);
             info = new ConsoleApi.StorageInfo("local", local.map(store -> store.file().toString()).orElse("(not writable)"),
                     RecentDecisions.DEFAULT_CAPACITY);
@@ -117,7 +119,16 @@ final class ConsoleSide implements AutoCloseable {
         Map<String, JsonNode> seed = new LinkedHashMap<>();
         config.routes().forEach((name, route) -> seed.put(name, RouteWriter.toTree(route)));
         try {
-            return Optional.of(LocalRouteStore.open(file, compiler, seed, Clock.systemUTC()));
+            LocalRouteStore store = LocalRouteStore.open(file, compiler, seed, Clock.systemUTC());
+            java.util.Set<String> stored = store.exportAll().join().keySet(); // in memory: done at once
+            boolean same = stored.equals(config.routes().keySet())
+                    && config.routes().entrySet().stream().allMatch(e -> store.route(e.getKey()).equals(Optional.of(e.getValue())));
+            if (!same) {
+                // An admin who edits the YAML after the first start must learn why the change does not show.
+                log.warn("the routes in {} differ from those in {}: calls use {} (edited in the console); to use the"
+                        + " YAML's, import them in the console or delete that file and restart", file, config.file(), file);
+            }
+            return Optional.of(store);
         } catch (IOException | RuntimeException e) {
             log.error("cannot open the local route store {}: routes are served from the config and cannot be edited"
                     + " in the console: {}", file, e.toString());

@@ -54,7 +54,12 @@ public final class ConsoleAssets implements HttpService {
     }
 
     private CompletableFuture<HttpResponse> serve(String file) {
-        Optional<byte[]> bytes = cache.computeIfAbsent(file, ConsoleAssets::load);
+        Optional<byte[]> bytes = cache.get(file);
+        if (bytes == null) {
+            bytes = load(file);
+            // Only what exists is kept: anyone may ask for made-up names, and each would stay for good.
+            if (bytes.isPresent()) cache.put(file, bytes);
+        }
         if (bytes.isEmpty()) return secured(HttpResponse.error(404, "not found")).completed();
         String type = TYPES.get(file.substring(file.lastIndexOf('.') + 1));
         return secured(new HttpResponse(200, type, Map.of(), bytes.get())).completed();

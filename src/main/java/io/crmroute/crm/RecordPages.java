@@ -14,7 +14,9 @@ final class RecordPages {
 
     /** {@code text} as one path segment or query value: everything but unreserved characters encoded. */
     static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+        String encoded = URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+        // "." and ".." are unreserved, but as a whole segment they walk the path: /agent/users/.. is /agent/
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
     }
 
     /**

@@ -32,12 +32,28 @@ public final class ChannelVariables {
                 variables.put("CRM_" + object + "_" + name(field) + suffix, record.get(field).orElse(""));
             }
             // For an agent's screen pop; left unset where the CRM gave no id or has no page for it.
-            record.id().ifPresent(id -> variables.put("CRM_" + object + "_ID" + suffix, id));
-            record.url().ifPresent(url -> variables.put("CRM_" + object + "_URL" + suffix, url));
+            record.id().ifPresent(id -> variables.put("CRM_" + object + "_ID" + suffix, dialplanSafe(id)));
+            record.url().ifPresent(url -> variables.put("CRM_" + object + "_URL" + suffix, dialplanSafe(url)));
         }
         decision.recordCount().ifPresent(count -> variables.put("CRM_" + object + "_RECORD_COUNT", Integer.toString(count)));
         variables.replaceAll((name, value) -> value(value));
         return variables;
+    }
+
+    /**
+     * An id or URL that a dialplan hands on unquoted ({@code UserEvent(CrmPop,url: ${CRM_contacts_URL})}, a SIP
+     * header): Asterisk substitutes variables before it splits an application's arguments, so a comma, a
+     * parenthesis, a quote or a space from the CRM would add arguments or AMI headers. Those are
+     * percent-encoded, which leaves a URL meaning the same page.
+     */
+    static String dialplanSafe(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || ",()\"';|\\$^`".indexOf(c) >= 0) out.append(String.format("%%%02X", (int) c));
+            else out.append(c);
+        }
+        return out.toString();
     }
 
     /** A variable name part: every character other than A-Z, a-z, 0-9 becomes {@code _}. */

@@ -42,15 +42,12 @@ public final class RecentDecisions implements DecisionHistory {
     public CompletableFuture<List<DecisionRow>> query(DecisionFilter filter) {
         List<DecisionRow> found = new ArrayList<>();
         synchronized (rows) {
-            Iterator<DecisionRow> newestFirst = rows.descendingIterator();
-            while (newestFirst.hasNext() && found.size() < filter.limit()) {
-                DecisionRow row = newestFirst.next();
-                if (passes(filter, row)) found.add(row);
-            }
+            for (DecisionRow row : rows) if (passes(filter, row)) found.add(row);
         }
-        // Rows come in the order their calls ended; the answer is by decision time, as the database's.
+        // Rows come in the order their calls ended, the answer is by decision time as the database's: sort all
+        // that pass before cutting, or a long call that started first would push a later one off the page.
         found.sort((a, b) -> b.time().compareTo(a.time()));
-        return CompletableFuture.completedFuture(found);
+        return CompletableFuture.completedFuture(found.size() > filter.limit() ? List.copyOf(found.subList(0, filter.limit())) : found);
     }
 
     private static boolean passes(DecisionFilter filter, DecisionRow row) {

@@ -188,7 +188,7 @@ class VendorCrmEndToEndTest {
         assertEquals("https://app.hubspot.com/contacts/62515/record/0-1/100", set.get("CRM_contacts_URL"));
 
         Map<String, String> hostile = call("one", "5551230004").variables();
-        assertEquals("9\" HANGUP/../x", hostile.get("CRM_contacts_ID"), "one line, as every value sent to Asterisk");
+        assertEquals("9%22%0AHANGUP/../x", hostile.get("CRM_contacts_ID"), "one line, with nothing a dialplan argument would split on");
         assertEquals(PAGE + "9%22%0AHANGUP%2F..%2Fx", hostile.get("CRM_contacts_URL"), "the id cannot leave its path segment");
     }
 

@@ -56,6 +56,17 @@ class ChannelVariablesTest {
     }
 
     @Test
+    void aHostileIdOrPageCannotAddArgumentsOrAmiHeadersWhereTheDialplanHandsItOn() {
+        // UserEvent(CrmPop,url: ${CRM_contacts_URL},id: ${CRM_contacts_ID}) splits its arguments after substitution
+        CrmRecord record = new CrmRecord(Map.of("status", "GOLD"), Optional.of("7,Channel: PJSIP/ceo"),
+                Optional.of("https://crm.example.com/p?a=1,b)\"x y"));
+        Map<String, String> variables = ChannelVariables.of(Router.decide(Routes.vip(1), "",
+                new LookupOutcome.Found(LookupResult.of(List.of(record)))));
+        assertEquals("7%2CChannel:%20PJSIP/ceo", variables.get("CRM_contacts_ID"));
+        assertEquals("https://crm.example.com/p?a=1%2Cb%29%22x%20y", variables.get("CRM_contacts_URL"));
+    }
+
+    @Test
     void severalRecordsNumberTheirIdsAndPagesAndLeaveUnknownOnesUnset() {
         Decision decision = Router.decide(Routes.vip(3), "", new LookupOutcome.Found(LookupResult.of(List.of(
                 new CrmRecord(Map.of("status", "GOLD"), Optional.of("1"), Optional.of("https://crm.example.com/contacts/1")),
@@ -63,7 +74,7 @@ class ChannelVariablesTest {
         Map<String, String> variables = ChannelVariables.of(decision);
         assertEquals("1", variables.get("CRM_contacts_ID_01"));
         assertEquals("https://crm.example.com/contacts/1", variables.get("CRM_contacts_URL_01"));
-        assertEquals("2  HANGUP", variables.get("CRM_contacts_ID_02"), "an id from the wire is made safe like any value");
+        assertEquals("2%0D%0AHANGUP", variables.get("CRM_contacts_ID_02"), "an id from the wire stays on one line");
         assertFalse(variables.containsKey("CRM_contacts_URL_02"), "no page, no variable");
         assertFalse(variables.containsKey("CRM_contacts_ID"), "numbered, not bare, when several are retrieved");
     }
