@@ -4,8 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Fired once when nobody waits for a lookup's answer any more (every caller left, or the CRM's
- * timeout passed): whatever the lookup still has under way, an HTTP exchange or a Retry-After wait,
- * stops, so a stalled CRM cannot hold a connection for a call that has moved on. Only this package
+ * timeout passed): an HTTP exchange under way is aborted, its connection closed, so a stalled CRM cannot
+ * hold a connection for a call that has moved on; a request waiting out a Retry-After is not sent when
+ * its wait ends (the wait itself is only a timer). Only this package
  * fires it ({@code ResilientConnector}); connectors read it through their {@link LookupRequest}.
  */
 public final class LookupAbort {
