@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Prints one scenario: crmroute, the two baselines and the harness ceiling side by side, the ratios of crmroute
+ * Prints one scenario: first its headline, the server CPU per session of crmroute over each baseline's; then
+ * crmroute, the two baselines and the harness ceiling side by side, the ratios of crmroute
  * to each, crmroute's figures against the issue's targets (PASS/FAIL; n/a when crmroute was not measured), and
  * what the ceiling says about those targets on this machine (LIMIT lines).
  */
