@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The benchmark report: for each scenario, a fresh crmroute, a fresh baseline as shipped, a fresh tuned
@@ -66,6 +67,11 @@ public final class BenchReport {
         out.println("latency: connect to server close, correct sessions only, as seen by the load generator "
                 + "(1 Netty thread in this JVM, with the fake CRM); errors include wrong answers; heap = used heap, "
                 + "threads = live JVM threads, both peaks polled every 100 ms from each system's /metrics.");
+        out.printf("CPU: each server process's user + system time from /proc/<pid>/stat (all its threads, JIT and GC "
+                + "included, and its /metrics scraped every 100 ms), over the measured window only (not warm-up), divided "
+                + "by the sessions started in it; ticks of %.0f ms, so each window's total is good to +-%.0f ms. "
+                + "The headline of each scenario is crmroute's CPU per session over the baseline's.%n",
+                1000.0 / ProcessCpu.TICKS_PER_SECOND, new CpuWindow(0, ProcessCpu.TICKS_PER_SECOND).resolutionMicros() / 1000);
         out.printf("warm-up: %d s per system and scenario (closed loop x16 on the route's warm-up route)%n", warmupSeconds);
         out.println("ceiling (trivial responder): one Netty thread in a child JVM that sends crmroute's exact commands "
                 + "(GET DATA, then the expected SET VARIABLEs) with no CRM call, only the route's CRM latency waited on its "
@@ -102,10 +108,15 @@ public final class BenchReport {
             log.printf("[bench] (%s) %s warm-up: %s%n", scenario.id(), system.name(), warm.summary());
             try (MetricsPoller metrics = new MetricsPoller(running.metrics())) {
                 metrics.start();
+                Optional<ProcessCpu> cpu = running.cpu();
+                long cpuAtStart = cpu.isPresent() ? cpu.get().ticks() : 0;
                 LoadResult result = generator.run(running.agiPort(), scenario.plan());
+                // read before awaitDrained, whose scrapes are not the scenario's work
+                CpuWindow used = cpu.isPresent() ? cpu.get().since(cpuAtStart) : null;
                 long left = metrics.awaitDrained(Duration.ofSeconds(3));
-                log.printf("[bench] (%s) %s: %s%n", scenario.id(), system.name(), result.summary());
-                return new Measurement(system.name(), result, metrics.peakHeapBytes(), metrics.peakThreads(), left, null);
+                log.printf("[bench] (%s) %s: %s%s%n", scenario.id(), system.name(), result.summary(),
+                        used == null ? "" : String.format(", server CPU %,.0f ms", used.micros() / 1000));
+                return new Measurement(system.name(), result, metrics.peakHeapBytes(), metrics.peakThreads(), left, used, null);
             }
         } catch (Exception e) {
             log.printf("[bench] (%s) %s: not measured: %s%n", scenario.id(), system.name(), e);

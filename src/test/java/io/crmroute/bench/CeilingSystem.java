@@ -54,7 +54,7 @@ final class CeilingSystem implements SystemUnderTest {
             child.close();
             throw e;
         }
-        return SystemUnderTest.running(agiPort, httpPort, child);
+        return SystemUnderTest.inChildJvm(agiPort, httpPort, child);
     }
 
     @Override

@@ -101,6 +101,11 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** The child's process id (for its CPU counters). */
+    long pid() {
+        return process.pid();
+    }
+
     String tail() {
         synchronized (tail) {
             return String.join(" | ", tail);

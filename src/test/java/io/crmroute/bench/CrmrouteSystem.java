@@ -64,6 +64,6 @@ final class CrmrouteSystem implements SystemUnderTest {
             child.close();
             throw e;
         }
-        return SystemUnderTest.running(agiPort, httpPort, child);
+        return SystemUnderTest.inChildJvm(agiPort, httpPort, child);
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Prints one scenario: crmroute, the two baselines and the harness ceiling side by side, the ratios of crmroute
+ * Prints one scenario: first its headline, the server CPU per session of crmroute over each baseline's; then
+ * crmroute, the two baselines and the harness ceiling side by side, the ratios of crmroute
  * to each, crmroute's figures against the issue's targets (PASS/FAIL; n/a when crmroute was not measured), and
  * what the ceiling says about those targets on this machine (LIMIT lines).
  */
@@ -25,10 +26,12 @@ final class ReportTable {
     private ReportTable() {}
 
     static void print(PrintStream out, Scenario scenario, Row row) {
-        out.printf("%n(%s) %s%n    %s%n", scenario.id(), scenario.title(), scenario.plan().describe());
+        out.printf("%n(%s) %s%n    %s%n    %s%n", scenario.id(), scenario.title(), headline(row), scenario.plan().describe());
         out.printf(COLUMNS, "", "crmroute", "baseline shipped", "baseline tuned", CeilingSystem.NAME,
                 "cr/shipped", "cr/tuned", "cr/ceiling");
         row(out, "sessions/s", "%,.0f", m -> m.result().sessionsPerSecond(), row);
+        row(out, "CPU us/session", "%,.0f", Measurement::cpuMicrosPerSession, row);
+        row(out, "CPU ms (window)", "%,.0f", m -> m.cpu() == null ? Double.NaN : m.cpu().micros() / 1000, row);
         row(out, "p50 ms", "%.2f", m -> m.result().percentileMs(50), row);
         row(out, "p99 ms", "%.2f", m -> m.result().percentileMs(99), row);
         row(out, "p99.9 ms", "%.2f", m -> m.result().percentileMs(99.9), row);
@@ -48,7 +51,35 @@ final class ReportTable {
         }
         Measurement baseline = best(row.shipped(), row.tuned());
         for (String line : targets(scenario, row.crmroute(), baseline)) out.println("    " + line);
+        for (String line : cpuTargets(scenario, row)) out.println("    " + line);
         for (String line : limits(scenario, row.ceiling(), baseline)) out.println("    " + line);
+    }
+
+    /**
+     * The scenario's headline: the server's CPU per session, crmroute over each baseline (the figure the load
+     * generator, sharing the cores, does not move), with the ceiling's for scale and the worst relative error of
+     * the clock ticks among them.
+     */
+    static String headline(Row row) {
+        double crmroute = row.crmroute().cpuMicrosPerSession();
+        double shipped = row.shipped().cpuMicrosPerSession();
+        double tuned = row.tuned().cpuMicrosPerSession();
+        return String.format("CPU per session (server process, measured window): crmroute %s us = %s baseline shipped (%s us), "
+                        + "%s baseline tuned (%s us); ceiling %s us%s",
+                text("%,.0f", crmroute), ratio(crmroute, shipped), text("%,.0f", shipped), ratio(crmroute, tuned),
+                text("%,.0f", tuned), text("%,.0f", row.ceiling().cpuMicrosPerSession()), resolution(row));
+    }
+
+    private static String resolution(Row row) {
+        long ticksPerSecond = 0;
+        double worst = 0;
+        for (Measurement m : row.all()) {
+            if (Double.isNaN(m.cpuMicrosPerSession())) continue;
+            ticksPerSecond = m.cpu().ticksPerSecond();
+            worst = Math.max(worst, m.cpu().relativeError());
+        }
+        return ticksPerSecond == 0 ? ""
+                : String.format("; ticks of %.0f ms: +-%.1f%% at worst", 1000.0 / ticksPerSecond, 100 * worst);
     }
 
     private static Measurement best(Measurement shipped, Measurement tuned) {
@@ -156,6 +187,28 @@ final class ReportTable {
                 break;
         }
         return lines;
+    }
+
+    /**
+     * Issue 12's CPU target for (a) and (b): crmroute's CPU per session at most 1/3 of asterisk-java's, taken as
+     * the cheaper of the two baselines.
+     */
+    static List<String> cpuTargets(Scenario scenario, Row row) {
+        List<String> lines = new ArrayList<>();
+        if (scenario.id() != 'a' && scenario.id() != 'b') return lines;
+        double crmroute = row.crmroute().cpuMicrosPerSession();
+        double baseline = Math.min(nanToInfinity(row.shipped().cpuMicrosPerSession()), nanToInfinity(row.tuned().cpuMicrosPerSession()));
+        if (Double.isNaN(crmroute) || Double.isInfinite(baseline)) {
+            lines.add("CPU target: n/a (CPU per session not measured)");
+        } else {
+            check(lines, crmroute <= baseline / 3, String.format("CPU per session <= 1/3 of the baseline's (%,.0f us): %,.0f us = %.2fx",
+                    baseline / 3, crmroute, crmroute / baseline));
+        }
+        return lines;
+    }
+
+    private static double nanToInfinity(double value) {
+        return Double.isNaN(value) ? Double.POSITIVE_INFINITY : value;
     }
 
     private static void check(List<String> lines, boolean pass, String what) {
