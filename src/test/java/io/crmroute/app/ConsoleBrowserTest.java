@@ -172,7 +172,7 @@ abstract class ConsoleBrowserTest {
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         options.setCapability(CapabilityType.UNHANDLED_PROMPT_BEHAVIOUR, UnexpectedAlertBehaviour.IGNORE);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
+                .usingPort(freePort()).build();
         return new ChromeDriver(service, options);
     }
 
@@ -487,5 +487,15 @@ abstract class ConsoleBrowserTest {
         Object overflow = ((JavascriptExecutor) browser).executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
         assertTrue(((Number) overflow).longValue() <= 0, "wider than the screen by " + overflow + " px");
+    }
+
+    /**
+     * A port the kernel just gave out and took back: Selenium's own prober looks only outside the ephemeral
+     * range, and finds nothing when a benchmark has widened that range to the whole port space.
+     */
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 }
