@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crmroute.concurrent.Futures;
 import io.crmroute.config.ConfigProblem;
 import io.crmroute.http.BearerAuth;
 import io.crmroute.http.HttpHandler;
@@ -12,7 +11,6 @@ import io.crmroute.http.HttpRequest;
 import io.crmroute.http.HttpResponse;
 import io.crmroute.http.HttpRouting;
 import io.crmroute.http.HttpService;
-import io.crmroute.store.DatabaseUnavailableException;
 import io.crmroute.store.DecisionHistory;
 import io.crmroute.store.DeleteOutcome;
 import io.crmroute.store.PutOutcome;
@@ -24,8 +22,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The admin API on the HTTP port (DESIGN.md "Database and admin API"): routes read and written as JSON
@@ -39,12 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminService implements HttpService {
 
-    private static final Logger log = LoggerFactory.getLogger(AdminService.class);
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final RouteRepository routes;
     private final DecisionHistory decisions;
-    private final BearerAuth auth;
+    private final AdminGuard guard;
     private final Supplier<CompletableFuture<Void>> afterRouteChange;
 
     /**
@@ -59,7 +54,7 @@ public final class AdminService implements HttpService {
     public AdminService(RouteRepository routes, DecisionHistory decisions, BearerAuth auth, Supplier<CompletableFuture<Void>> afterRouteChange) {
         this.routes = routes;
         this.decisions = decisions;
-        this.auth = auth;
+        this.guard = new AdminGuard(auth);
         this.afterRouteChange = afterRouteChange;
     }
 
@@ -207,22 +202,7 @@ public final class AdminService implements HttpService {
 
     /** The bearer token before the handler (401 without it); 503 with the database down. */
     private HttpHandler authorized(HttpHandler handler) {
-        return auth.protect(request -> {
-            CompletableFuture<HttpResponse> response;
-            try {
-                response = handler.handle(request);
-            } catch (RuntimeException e) {
-                response = CompletableFuture.failedFuture(e);
-            }
-            return response.exceptionally(AdminService::failure);
-        });
-    }
-
-    private static HttpResponse failure(Throwable failure) {
-        Throwable cause = Futures.unwrap(failure);
-        if (cause instanceof DatabaseUnavailableException) return HttpResponse.error(503, "database unavailable");
-        log.error("admin request failed", cause);
-        return HttpResponse.error(500, "internal error");
+        return guard.protect(handler);
     }
 
 }

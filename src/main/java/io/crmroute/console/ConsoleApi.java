@@ -1,5 +1,6 @@
 package io.crmroute.console;
 
+import io.crmroute.admin.AdminGuard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ public final class ConsoleApi implements HttpService {
     /** Where routes and decisions live: {@code database}, or {@code local} with the file and how many decisions are kept. */
     public record StorageInfo(String kind, String routesAt, int decisionsKept) {}
 
-    private final Guard guard;
+    private final AdminGuard guard;
     private final Map<String, CrmSpec> crms;
     private final Map<String, CrmConnector> connectors;
     private final StorageInfo storage;
@@ -46,7 +47,7 @@ public final class ConsoleApi implements HttpService {
 
     public ConsoleApi(BearerAuth auth, Map<String, CrmSpec> crms, Map<String, CrmConnector> connectors, StorageInfo storage,
                       MeterRegistry registry) {
-        this.guard = new Guard(auth);
+        this.guard = new AdminGuard(auth);
         this.crms = Map.copyOf(crms);
         this.connectors = Map.copyOf(connectors);
         this.storage = storage;

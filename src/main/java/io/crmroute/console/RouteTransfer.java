@@ -1,5 +1,6 @@
 package io.crmroute.console;
 
+import io.crmroute.admin.AdminGuard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,12 +36,12 @@ public final class RouteTransfer implements HttpService {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-    private final Guard guard;
+    private final AdminGuard guard;
     private final RouteRepository routes;
     private final Supplier<CompletableFuture<Void>> afterRouteChange;
 
     public RouteTransfer(BearerAuth auth, RouteRepository routes, Supplier<CompletableFuture<Void>> afterRouteChange) {
-        this.guard = new Guard(auth);
+        this.guard = new AdminGuard(auth);
         this.routes = routes;
         this.afterRouteChange = afterRouteChange;
     }

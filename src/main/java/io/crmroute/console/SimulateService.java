@@ -1,5 +1,6 @@
 package io.crmroute.console;
 
+import io.crmroute.admin.AdminGuard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,12 +36,12 @@ public final class SimulateService implements HttpService {
     private static final int MAX_TEXT = 256;
     private static final int MAX_ITEMS = 32;
 
-    private final Guard guard;
+    private final AdminGuard guard;
     private final RouteCompiler compiler;
     private final Simulator simulator;
 
     public SimulateService(BearerAuth auth, RouteCompiler compiler, Simulator simulator) {
-        this.guard = new Guard(auth);
+        this.guard = new AdminGuard(auth);
         this.compiler = compiler;
         this.simulator = simulator;
     }
