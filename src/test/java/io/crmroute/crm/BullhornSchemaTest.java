@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.crmroute.crm.SchemaTesting.answer;
+import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.SchemaTesting.objectNames;
 import static io.crmroute.crm.TestCrms.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,7 +75,7 @@ class BullhornSchemaTest {
     @Test
     void objectsAreTheEntitiesMetaLists() throws Exception {
         serve(ENTITIES);
-        assertEquals(List.of("Candidate", "ClientContact"), objectNames(answer(bullhorn().objects())));
+        assertEquals(List.of("Candidate", "ClientContact"), objectNames(await(bullhorn().objects())));
         FakeCrmServer.Seen meta = rest.seen().get(0);
         assertEquals("GET", meta.method());
         assertEquals("/rest-services/e999/meta", meta.path());
@@ -86,7 +86,7 @@ class BullhornSchemaTest {
     void fieldsAreTheEntitysFullMetaWithLabelAndDataType() throws Exception {
         serve(CLIENT_CONTACT);
         assertEquals(List.of(new CrmField("id", "ID", "Integer", true, true), new CrmField("phone", "Phone", "String", true, true),
-                new CrmField("clientCorporation", "Company", "TO_ONE", true, true)), answer(bullhorn().fields("ClientContact")));
+                new CrmField("clientCorporation", "Company", "TO_ONE", true, true)), await(bullhorn().fields("ClientContact")));
         assertEquals("/rest-services/e999/meta/ClientContact", rest.seen().get(0).path());
         assertEquals(Map.of("fields", "*", "meta", "full"), decode(rest.seen().get(0).rawQuery()));
     }
@@ -107,8 +107,8 @@ class BullhornSchemaTest {
         CrmConnector crm = bullhorn();
         TestCrms.await(crm.lookup(new LookupRequest("ClientContact", "phone", "+14155552671", Optional.empty(), List.of("firstName"), 1, "", "",
                 Duration.ofSeconds(5), null)));
-        answer(crm.objects());
-        answer(crm.fields("ClientContact"));
+        await(crm.objects());
+        await(crm.fields("ClientContact"));
         assertEquals(2, auth.seen().size(), "one refresh grant and one REST login");
         assertEquals(List.of("bh-1", "bh-1", "bh-1"), rest.seen().stream().map(s -> s.header("BhRestToken")).toList());
     }
@@ -116,7 +116,7 @@ class BullhornSchemaTest {
     @Test
     void aRefusedSessionIsRenewedOnceLikeForLookups() throws Exception {
         serve(Reply.status(401), ENTITIES);
-        assertEquals(2, answer(bullhorn().objects()).size());
+        assertEquals(2, await(bullhorn().objects()).size());
         assertEquals(4, auth.seen().size());
         assertEquals("bh-2", rest.seen().get(1).header("BhRestToken"));
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import static io.crmroute.crm.SchemaTesting.answer;
+import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.SchemaTesting.fieldNames;
 import static io.crmroute.crm.SchemaTesting.objectNames;
 import static io.crmroute.crm.TestCrms.failure;
@@ -59,14 +59,14 @@ class PipedriveSchemaTest {
     @Test
     void theObjectsAreTheItemTypesTheSearchTakesAskedOfNobody() throws Exception {
         server = new FakeCrmServer(Reply.status(500));
-        assertEquals(List.of("persons", "organizations", "deals", "products"), objectNames(answer(pipedrive().objects())));
+        assertEquals(List.of("persons", "organizations", "deals", "products"), objectNames(await(pipedrive().objects())));
         assertTrue(server.seen().isEmpty());
     }
 
     @Test
     void fieldsAreReadPageByPageWithTheirFilterFlag() throws Exception {
         server = new FakeCrmServer(PAGE_1, PAGE_2);
-        List<CrmField> fields = answer(pipedrive().fields("persons"));
+        List<CrmField> fields = await(pipedrive().fields("persons"));
 
         assertEquals(List.of("/v1/personFields", "/v1/personFields"), server.seen().stream().map(FakeCrmServer.Seen::path).toList());
         assertEquals("start=0&limit=500", server.seen().get(0).rawQuery());
@@ -80,7 +80,7 @@ class PipedriveSchemaTest {
     @Test
     void eachItemTypeHasItsOwnFieldList() throws Exception {
         server = new FakeCrmServer(PAGE_2);
-        assertEquals(2, answer(pipedrive().fields("organizations")).size());
+        assertEquals(2, await(pipedrive().fields("organizations")).size());
         assertEquals("/v1/organizationFields", server.seen().get(0).path());
     }
 
@@ -98,7 +98,7 @@ class PipedriveSchemaTest {
         CrmConnector crm = pipedrive();
         TestCrms.await(crm.lookup(new LookupRequest("persons", "phone", "+14155552671", Optional.empty(), List.of("name"), 1, "", "",
                 Duration.ofSeconds(5), null)));
-        assertEquals(List.of("9dc80c50d78a15643bfc4ca79d76156a73a1ca0e", "picture_id"), fieldNames(answer(crm.fields("persons"))));
+        assertEquals(List.of("9dc80c50d78a15643bfc4ca79d76156a73a1ca0e", "picture_id"), fieldNames(await(crm.fields("persons"))));
         assertEquals(server.seen().get(0).header("x-api-token"), server.seen().get(1).header("x-api-token"));
     }
 

@@ -1,18 +1,12 @@
 package io.crmroute.crm;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** Reading a connector's {@code objects()} / {@code fields()} answers in the vendor schema tests. */
 final class SchemaTesting {
 
     private SchemaTesting() {}
 
-    /** The answer, waiting at most 5 s however busy the machine. */
-    static <T> T answer(CompletableFuture<T> future) throws Exception {
-        return future.get(5, TimeUnit.SECONDS);
-    }
 
     static List<String> objectNames(List<CrmObject> objects) {
         return objects.stream().map(CrmObject::name).toList();

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import static io.crmroute.crm.SchemaTesting.answer;
+import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.SchemaTesting.field;
 import static io.crmroute.crm.SchemaTesting.objectNames;
 import static io.crmroute.crm.TestCrms.failure;
@@ -65,7 +65,7 @@ class SugarSchemaTest {
     @Test
     void objectsAreTheModuleList() throws Exception {
         server = new FakeCrmServer(TOKEN, MODULE_LIST);
-        assertEquals(List.of("Home", "Accounts", "Contacts", "Leads"), objectNames(answer(sugar().objects())));
+        assertEquals(List.of("Home", "Accounts", "Contacts", "Leads"), objectNames(await(sugar().objects())));
 
         FakeCrmServer.Seen metadata = server.seen().get(1);
         assertEquals("GET", metadata.method());
@@ -77,7 +77,7 @@ class SugarSchemaTest {
     @Test
     void fieldsAreTheModulesFieldsUnreadableWhereItsAclSaysSo() throws Exception {
         server = new FakeCrmServer(TOKEN, CONTACTS);
-        List<CrmField> fields = answer(sugar().fields("Contacts"));
+        List<CrmField> fields = await(sugar().fields("Contacts"));
 
         assertEquals("type_filter=modules&module_filter=Contacts", server.seen().get(1).rawQuery());
         assertEquals(List.of("id", "phone_work", "salary_c"), SchemaTesting.fieldNames(fields));
@@ -100,8 +100,8 @@ class SugarSchemaTest {
         CrmConnector crm = sugar();
         TestCrms.await(crm.lookup(new LookupRequest("Contacts", "phone_work", "+14155552671", Optional.empty(), List.of("first_name"), 1, "", "",
                 Duration.ofSeconds(5), null)));
-        answer(crm.objects());
-        answer(crm.fields("Contacts"));
+        await(crm.objects());
+        await(crm.fields("Contacts"));
         assertEquals(1, tokenRequests());
         assertEquals(List.of("tok-1", "tok-1", "tok-1"), server.seen().stream().skip(1).map(s -> s.header("OAuth-Token")).toList());
     }
@@ -110,7 +110,7 @@ class SugarSchemaTest {
     void aRefusedTokenIsRenewedOnceLikeForLookups() throws Exception {
         server = new FakeCrmServer(TOKEN, new Reply(401, "application/json", "{\"error\":\"invalid_grant\"}", Map.of()),
                 Reply.json("{\"access_token\":\"tok-2\",\"expires_in\":3600,\"refresh_token\":\"ref-2\"}"), MODULE_LIST);
-        assertEquals(4, answer(sugar().objects()).size());
+        assertEquals(4, await(sugar().objects()).size());
         assertEquals("tok-2", server.seen().get(3).header("OAuth-Token"));
     }
 

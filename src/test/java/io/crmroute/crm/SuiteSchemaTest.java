@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.crmroute.crm.SchemaTesting.answer;
+import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.TestCrms.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +53,7 @@ class SuiteSchemaTest {
     @Test
     void objectsAreTheModulesTheUserMayReachWithTheirLabels() throws Exception {
         server = new FakeCrmServer(TOKEN, MODULES);
-        assertEquals(List.of(new CrmObject("Accounts", "Accounts"), new CrmObject("Contacts", "Contacts")), answer(suite("").objects()));
+        assertEquals(List.of(new CrmObject("Accounts", "Accounts"), new CrmObject("Contacts", "Contacts")), await(suite("").objects()));
 
         FakeCrmServer.Seen meta = server.seen().get(1);
         assertEquals("GET", meta.method());
@@ -66,7 +66,7 @@ class SuiteSchemaTest {
     void fieldsAreTheModulesFieldsWithTheirTypeAndNoLabel() throws Exception {
         server = new FakeCrmServer(TOKEN, CONTACT_FIELDS);
         assertEquals(List.of(new CrmField("id", null, "id", true, true), new CrmField("phone_work", null, "phone", true, true),
-                new CrmField("account_name", null, "relate", true, true)), answer(suite("/legacy").fields("Contacts")));
+                new CrmField("account_name", null, "relate", true, true)), await(suite("/legacy").fields("Contacts")));
         assertEquals("/legacy/Api/V8/meta/fields/Contacts", server.seen().get(1).path());
     }
 
@@ -89,7 +89,7 @@ class SuiteSchemaTest {
         CrmConnector crm = suite("");
         TestCrms.await(crm.lookup(new LookupRequest("Contacts", "phone_work", "+14155552671", Optional.empty(), List.of("first_name"), 1, "", "",
                 Duration.ofSeconds(5), null)));
-        answer(crm.objects());
+        await(crm.objects());
         assertEquals(1, server.seen().stream().filter(s -> s.path().equals("/Api/access_token")).count());
         assertEquals("Bearer tok-1", server.seen().get(2).header("Authorization"));
     }

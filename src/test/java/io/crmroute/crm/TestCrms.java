@@ -103,7 +103,7 @@ final class TestCrms {
         return new LookupRequest(object, field, value, Optional.empty(), List.of(field), 1, "", "", Duration.ofMillis(1500), null);
     }
 
-    static LookupResult await(CompletableFuture<LookupResult> future) throws Exception {
+    static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(5, TimeUnit.SECONDS);
     }
 

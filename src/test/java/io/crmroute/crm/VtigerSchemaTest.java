@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.crmroute.crm.SchemaTesting.answer;
+import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.TestCrms.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +72,7 @@ class VtigerSchemaTest {
     void objectsAreTheTypesTheUserMayUseWithTheirLabels() throws Exception {
         server = new FakeCrmServer(CHALLENGE, LOGIN_1, TYPES);
         assertEquals(List.of(new CrmObject("Contacts", "Contacts"), new CrmObject("Accounts", "Organizations"), new CrmObject("Groups", "Groups")),
-                answer(vtiger().objects()));
+                await(vtiger().objects()));
         FakeCrmServer.Seen listtypes = server.seen().get(2);
         assertEquals("GET", listtypes.method());
         assertEquals("/vtigercrm/webservice.php", listtypes.path());
@@ -83,7 +83,7 @@ class VtigerSchemaTest {
     void fieldsAreTheDescribedFieldsWithLabelAndTypeName() throws Exception {
         server = new FakeCrmServer(CHALLENGE, LOGIN_1, DESCRIBE);
         assertEquals(List.of(new CrmField("firstname", "First Name", "string", true, true), new CrmField("phone", "Office Phone", "phone", true, true),
-                new CrmField("account_id", "Organization Name", "reference", true, true)), answer(vtiger().fields("Contacts")));
+                new CrmField("account_id", "Organization Name", "reference", true, true)), await(vtiger().fields("Contacts")));
         assertEquals(Map.of("operation", "describe", "elementType", "Contacts", "sessionName", "sess-1"), decode(server.seen().get(2).rawQuery()));
     }
 
@@ -104,8 +104,8 @@ class VtigerSchemaTest {
         CrmConnector crm = vtiger();
         TestCrms.await(crm.lookup(new LookupRequest("Contacts", "phone", "+14155552671", Optional.empty(), List.of("firstname"), 1, "", "",
                 Duration.ofSeconds(5), null)));
-        answer(crm.objects());
-        answer(crm.fields("Contacts"));
+        await(crm.objects());
+        await(crm.fields("Contacts"));
         assertEquals(1, logins());
         assertEquals(List.of("sess-1", "sess-1", "sess-1"), server.seen().stream().skip(2).map(s -> decode(s.rawQuery()).get("sessionName")).toList());
     }
@@ -113,7 +113,7 @@ class VtigerSchemaTest {
     @Test
     void anExpiredSessionIsRenewedOnceLikeForLookups() throws Exception {
         server = new FakeCrmServer(CHALLENGE, LOGIN_1, INVALID_SESSION, CHALLENGE, LOGIN_2, DESCRIBE);
-        assertEquals(3, answer(vtiger().fields("Contacts")).size());
+        assertEquals(3, await(vtiger().fields("Contacts")).size());
         assertEquals(2, logins());
         assertEquals("sess-2", decode(server.seen().get(5).rawQuery()).get("sessionName"));
     }

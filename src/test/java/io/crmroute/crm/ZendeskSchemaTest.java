@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.crmroute.crm.SchemaTesting.answer;
+import static io.crmroute.crm.TestCrms.await;
 import static io.crmroute.crm.SchemaTesting.field;
 import static io.crmroute.crm.SchemaTesting.fieldNames;
 import static io.crmroute.crm.TestCrms.failure;
@@ -54,20 +54,20 @@ class ZendeskSchemaTest {
                 {"custom_objects":[{"key":"car","title":"Car","title_pluralized":"Cars","raw_title":"Car"}],
                  "next_page":null,"previous_page":null,"count":1}"""));
         assertEquals(List.of(new CrmObject("users", "Users"), new CrmObject("organizations", "Organizations"),
-                new CrmObject("tickets", "Tickets"), new CrmObject("car", "Cars")), answer(zendesk().objects()));
+                new CrmObject("tickets", "Tickets"), new CrmObject("car", "Cars")), await(zendesk().objects()));
         assertEquals("/api/v2/custom_objects", server.seen().get(0).path());
     }
 
     @Test
     void anAccountWithoutCustomObjectsListsTheStandardOnes() throws Exception {
         server = new FakeCrmServer(Reply.status(404));
-        assertEquals(List.of("users", "organizations", "tickets"), SchemaTesting.objectNames(answer(zendesk().objects())));
+        assertEquals(List.of("users", "organizations", "tickets"), SchemaTesting.objectNames(await(zendesk().objects())));
     }
 
     @Test
     void userFieldsAreTheAttributesThenEachActiveCustomFieldAsRetrievedAndAsSearched() throws Exception {
         server = new FakeCrmServer(USER_FIELDS);
-        List<CrmField> fields = answer(zendesk().fields("users"));
+        List<CrmField> fields = await(zendesk().fields("users"));
 
         assertEquals("/api/v2/user_fields", server.seen().get(0).path());
         assertEquals(new CrmField("phone", "Phone", "string", true, true), field(fields, "phone"));
@@ -86,7 +86,7 @@ class ZendeskSchemaTest {
                   {"id":360001,"type":"text","title":"Order number","active":true,"removable":true}],
                  "next_page":null,"count":3}"""));
         assertEquals(List.of(new CrmField("subject", "Subject", "subject", true, true), new CrmField("type", "Type", "tickettype", true, true),
-                new CrmField("custom_field_360001", "Order number", "text", true, true)), answer(zendesk().fields("tickets")));
+                new CrmField("custom_field_360001", "Order number", "text", true, true)), await(zendesk().fields("tickets")));
         assertEquals("/api/v2/ticket_fields", server.seen().get(0).path());
     }
 
@@ -96,7 +96,7 @@ class ZendeskSchemaTest {
         server.answer(Reply.json("{\"organization_fields\":[{\"key\":\"region\",\"title\":\"Region\",\"type\":\"text\",\"active\":true}],"
                 + "\"next_page\":\"" + server.url("/api/v2/organization_fields.json?page=2") + "\"}"),
                 Reply.json("{\"organization_fields\":[{\"key\":\"segment\",\"title\":\"Segment\",\"type\":\"text\",\"active\":true}],\"next_page\":null}"));
-        List<CrmField> fields = answer(zendesk().fields("organizations"));
+        List<CrmField> fields = await(zendesk().fields("organizations"));
         assertTrue(fieldNames(fields).containsAll(List.of("name", "organization_fields.region", "region", "organization_fields.segment")));
         assertEquals("page=2", server.seen().get(1).rawQuery());
     }
@@ -106,7 +106,7 @@ class ZendeskSchemaTest {
         server = new FakeCrmServer(Reply.json("""
                 {"custom_object_fields":[{"id":9,"key":"standard::name","title":"Name","type":"text","active":true,"system":true},
                   {"id":10,"key":"vin","title":"VIN","type":"text","active":true}]}"""));
-        assertEquals(List.of("standard::name", "vin"), fieldNames(answer(zendesk().fields("car"))));
+        assertEquals(List.of("standard::name", "vin"), fieldNames(await(zendesk().fields("car"))));
         assertEquals("/api/v2/custom_objects/car/fields", server.seen().get(0).path());
     }
 
@@ -126,7 +126,7 @@ class ZendeskSchemaTest {
         CrmConnector crm = zendesk();
         TestCrms.await(crm.lookup(new LookupRequest("users", "phone", "+14155552671", Optional.empty(), List.of("name"), 1, "", "",
                 Duration.ofSeconds(5), null)));
-        answer(crm.fields("users"));
+        await(crm.fields("users"));
         assertTrue(server.seen().get(0).header("Authorization").startsWith("Basic "));
         assertEquals(server.seen().get(0).header("Authorization"), server.seen().get(1).header("Authorization"));
     }
