@@ -33,8 +33,16 @@ record CrmCall(String method, URI uri, Map<String, String> headers, Optional<Str
 
     /** A POST of {@code body} (a JsonNode, Map, record...) written as JSON by Jackson. */
     static CrmCall postJson(URI uri, Object body) {
+        return json("POST", uri, body);
+    }
+
+    /**
+     * A {@code method} (POST, PUT, PATCH...) of {@code body} written as JSON by Jackson, which escapes every
+     * value a caller's ID or digits can put in it.
+     */
+    static CrmCall json(String method, URI uri, Object body) {
         try {
-            return new CrmCall("POST", uri, Map.of("Content-Type", "application/json"),
+            return new CrmCall(method, uri, Map.of("Content-Type", "application/json"),
                     Optional.of(CrmHttp.JSON.writeValueAsString(body)));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("body is not writable as JSON: " + e.getOriginalMessage(), e);

@@ -68,6 +68,34 @@ public interface CrmConnector extends AutoCloseable {
     default void forgetSchema() {}
 
     /**
+     * Writes {@code request}'s record (create, update, log the call). Never throws: a failure completes the
+     * future exceptionally with a {@link CrmException} (one line, masked; {@link CrmException.Kind#UNSUPPORTED}
+     * for a kind this connector does not do). A connector that writes also answers {@link #writeKinds} and
+     * {@link #retrySafe}; callers (the action queue) retry a failure only when it is
+     * {@linkplain CrmException#worthRetrying worth retrying} and the write is retry-safe.
+     */
+    default CompletableFuture<WriteResult> write(WriteRequest request) {
+        return CompletableFuture.failedFuture(new CrmException(CrmException.Kind.UNSUPPORTED,
+                "crm " + name() + ": cannot " + WriteKind.of(request.write()).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+    }
+
+    /** The kinds of write {@link #write} does; {@code check} names an action this CRM cannot do. */
+    default java.util.Set<WriteKind> writeKinds() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Whether sending {@code write} again after a failure that left its outcome unknown (a timeout, a 5xx)
+     * can never make a second record: an update always; a create or call log when the vendor has an
+     * idempotency key or a client-chosen id, or {@code keyField} names where the call key is kept (an
+     * upsert, or a lookup before the create). The action queue retries only retry-safe writes after such a
+     * failure, and {@code check} warns of an action that is not.
+     */
+    default boolean retrySafe(CrmWrite write) {
+        return write instanceof CrmWrite.Update;
+    }
+
+    /**
      * Whether the CRM takes object and field names in any case ({@code phone} for {@code Phone}), as
      * Salesforce's SOQL does; {@code check --online} then compares names ignoring case.
      */

@@ -269,9 +269,9 @@ final class CrmHttp {
     /** 401/403 AUTH, 429 (or the vendor's signal) RATE_LIMITED, any other HTTP_STATUS. */
     CrmException statusFailure(HttpResponse<String> response) {
         int status = response.statusCode();
-        if (rateLimited.test(response)) return failure(CrmException.Kind.RATE_LIMITED, "HTTP " + status + " (rate limited)");
-        if (status == 401 || status == 403) return failure(CrmException.Kind.AUTH, "HTTP " + status + " (credentials refused)");
-        return failure(CrmException.Kind.HTTP_STATUS, "HTTP " + status);
+        if (rateLimited.test(response)) return failure(CrmException.Kind.RATE_LIMITED, "HTTP " + status + " (rate limited)", status);
+        if (status == 401 || status == 403) return failure(CrmException.Kind.AUTH, "HTTP " + status + " (credentials refused)", status);
+        return failure(CrmException.Kind.HTTP_STATUS, "HTTP " + status, status);
     }
 
     /** The reply body as JSON; an empty body is a {@code MissingNode}; anything unparseable BAD_RESPONSE. */
@@ -293,9 +293,17 @@ final class CrmHttp {
         return failure(spec, kind, detail);
     }
 
+    CrmException failure(CrmException.Kind kind, String detail, int status) {
+        return failure(spec, kind, detail, status);
+    }
+
     static CrmException failure(CrmSpec spec, CrmException.Kind kind, String detail) {
+        return failure(spec, kind, detail, 0);
+    }
+
+    static CrmException failure(CrmSpec spec, CrmException.Kind kind, String detail, int status) {
         String line = spec.mask("crm " + spec.name() + ": " + detail).replaceAll("[\\r\\n\\t]+", " ");
-        return new CrmException(kind, line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE) + "..." : line);
+        return new CrmException(kind, line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE) + "..." : line, status);
     }
 
     /** Retry-After as delta-seconds or an HTTP-date (read against {@code clock}); absent or unreadable: empty. */

@@ -189,7 +189,7 @@ final class DynamicsCrm implements CrmConnector {
         } catch (java.io.IOException e) {
             code = "";
         }
-        return ERROR_CODE.matcher(code).matches() ? new CrmException(failure.kind(), failure.getMessage() + ": " + code) : failure;
+        return ERROR_CODE.matcher(code).matches() ? failure.withMessage(failure.getMessage() + ": " + code) : failure;
     }
 
     /** Drops OData annotations ({@code @odata.etag}, {@code x@OData.Community.Display.V1.FormattedValue}). */

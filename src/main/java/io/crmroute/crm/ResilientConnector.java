@@ -131,6 +131,22 @@ final class ResilientConnector implements CrmConnector {
         return delegate.namesIgnoreCase();
     }
 
+    // TODO(actions-core): writes through the breaker and the rate limit, within the request's budget.
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        return delegate.write(request);
+    }
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return delegate.writeKinds();
+    }
+
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return delegate.retrySafe(write);
+    }
+
     /** The flight for {@code key}: the one in flight, joined, or a new one started for {@code request}. */
     private Flight join(String key, LookupRequest request) {
         while (true) {

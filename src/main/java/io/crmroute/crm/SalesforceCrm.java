@@ -186,7 +186,7 @@ final class SalesforceCrm implements CrmConnector {
     private CrmException statusFailure(HttpResponse<String> response) {
         CrmException failure = http.statusFailure(response);
         String code = errorCode(response);
-        return code.isEmpty() ? failure : new CrmException(failure.kind(), failure.getMessage() + ": " + code);
+        return code.isEmpty() ? failure : failure.withMessage(failure.getMessage() + ": " + code);
     }
 
     /** Salesforce errors are {@code [{"message": "...", "errorCode": "INVALID_FIELD"}]}. */

@@ -147,7 +147,7 @@ final class ZohoCrm implements CrmConnector {
             }
             if (status < 200 || status > 299) {
                 CrmException failure = http.statusFailure(response);
-                throw code.isEmpty() ? failure : new CrmException(failure.kind(), failure.getMessage() + ": " + code);
+                throw code.isEmpty() ? failure : failure.withMessage(failure.getMessage() + ": " + code);
             }
             return http.json(response);
         });
@@ -192,7 +192,7 @@ final class ZohoCrm implements CrmConnector {
         if (status < 200 || status > 299) {
             CrmException failure = http.statusFailure(response);
             String code = errorCode(response);
-            throw code.isEmpty() ? failure : new CrmException(failure.kind(), failure.getMessage() + ": " + code);
+            throw code.isEmpty() ? failure : failure.withMessage(failure.getMessage() + ": " + code);
         }
         if (status == 204) return LookupResult.none(); // Zoho's "no record matched"
         JsonNode reply = http.json(response);
