@@ -76,7 +76,7 @@ public final class BenchReport {
         out.println("ceiling (trivial responder): one Netty thread in a child JVM that sends crmroute's exact commands "
                 + "(GET DATA, then the expected SET VARIABLEs) with no CRM call, only the route's CRM latency waited on its "
                 + "event loop: what the load generator and this machine allow: no server can beat it here. "
-                + "LIMIT lines name targets the ceiling itself misses.");
+                + "The targets (PASS/FAIL) are relative to it.");
         out.printf("load average at start: %.1f (other processes on this machine skew every figure)%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 

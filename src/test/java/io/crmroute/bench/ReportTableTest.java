@@ -35,6 +35,25 @@ class ReportTableTest {
         assertEquals(List.of("CPU target: n/a (CPU per session not measured)"), ReportTable.cpuTargets(CACHED, row));
     }
 
+    @Test
+    void theSessionRateTargetIsNineTenthsOfTheCeilingMeasuredInTheSameRun() {
+        ReportTable.Row row = new ReportTable.Row(measured("crmroute", 9_000, 150), measured("baseline shipped", 5_000, 600),
+                measured("baseline tuned", 5_000, 400), measured(CeilingSystem.NAME, 10_000, 50));
+        assertEquals(List.of("PASS >= 0.9x the ceiling's sessions/s (10,000/s): 9,000/s = 0.90x", "PASS no errors: 0"),
+                ReportTable.targets(CACHED, row));
+
+        ReportTable.Row slower = new ReportTable.Row(measured("crmroute", 8_000, 150), row.shipped(), row.tuned(), row.ceiling());
+        assertEquals("FAIL >= 0.9x the ceiling's sessions/s (10,000/s): 8,000/s = 0.80x", ReportTable.targets(CACHED, slower).get(0));
+    }
+
+    @Test
+    void withoutTheCeilingTheRelativeTargetsAreNotAvailable() {
+        ReportTable.Row row = new ReportTable.Row(measured("crmroute", 9_000, 150), measured("baseline shipped", 5_000, 600),
+                measured("baseline tuned", 5_000, 400), Measurement.failed(CeilingSystem.NAME, "did not start"));
+        assertEquals(List.of("PASS no errors: 0", "targets against the ceiling: n/a (ceiling not measured)"),
+                ReportTable.targets(CACHED, row));
+    }
+
     private static Measurement measured(String system, long sessions, long cpuTicks) {
         return new Measurement(system, result(sessions), 1, 1, 0, new CpuWindow(cpuTicks, 100), null);
     }
