@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crmroute", mixinStandardHelpOptions = true, version = "crmroute 0.1.0",
         description = "FastAGI server that routes Asterisk calls on data looked up in a CRM.",
         subcommands = {ServeCommand.class, CheckCommand.class, SimulateCommand.class, FieldsCommand.class, ImportCommand.class,
-                ExportCommand.class})
+                ExportCommand.class, SelfTestCommand.class})
 public final class Main {
 
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";

@@ -32,6 +32,12 @@ class MainTest {
     }
 
     @Test
+    void selftestRoutesOneCallThroughARealServerAndExitsZero() {
+        assertEquals(0, run("selftest"), err.toString());
+        assertTrue(out.toString().contains("selftest: ok: one call routed to queue 100"), out.toString());
+    }
+
+    @Test
     void checkNamesEveryBadKeyWithItsLineAndExitsOne(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("broken.yaml");
         Files.writeString(file, String.join("\n",
