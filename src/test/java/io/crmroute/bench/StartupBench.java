@@ -26,8 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * runs interleaved (flag set A, B, C, A, B, C...) so a busy moment of the machine falls on all of them.
  * A call is answered when crmroute has set CRMROUTE_STATUS and closed the session; the caller is a plain
  * socket that tries to connect every millisecond from the moment the process is started. Also builds an
- * AppCDS archive the way the launcher does (a first run with {@code -XX:ArchiveClassesAtExit}, one call,
- * SIGTERM) to measure what it buys. Run by {@code bench/run --startup}.
+ * AppCDS archive the way the build and the launcher do ({@code crmroute selftest} with
+ * {@code -XX:ArchiveClassesAtExit}) to measure what it buys. Run by {@code bench/run --startup}.
  */
 public final class StartupBench {
 
@@ -48,9 +48,12 @@ public final class StartupBench {
 
         try (FakeCrm crm = FakeCrm.start()) {
             Path archive = workDir.resolve("crmroute.jsa");
-            Duration dump = startAndCall(java, List.of("-XX:ArchiveClassesAtExit=" + archive), jar, crm, workDir, true);
-            System.out.printf("AppCDS archive: %s, %,d KB (training run to first call %d ms, then SIGTERM)%n",
-                    Files.exists(archive) ? "made" : "NOT made", Files.exists(archive) ? Files.size(archive) / 1024 : 0, dump.toMillis());
+            // The shipped training run, as `mvn package` and the launcher make it.
+            Process training = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=error", "-jar", jar.toString(),
+                    "selftest").redirectErrorStream(true).redirectOutput(workDir.resolve("selftest.log").toFile()).start();
+            int trained = training.waitFor();
+            System.out.printf("AppCDS archive from `crmroute selftest` (exit %d): %s, %,d KB%n", trained,
+                    Files.exists(archive) ? "made" : "NOT made", Files.exists(archive) ? Files.size(archive) / 1024 : 0);
 
             List<FlagSet> sets = new ArrayList<>(List.of(
                     new FlagSet("default (no flags)", List.of()),
@@ -66,7 +69,7 @@ public final class StartupBench {
             for (FlagSet set : sets) times.put(set, new ArrayList<>());
             for (int run = 0; run < runs; run++) {
                 for (FlagSet set : sets) {
-                    times.get(set).add(startAndCall(java, set.flags(), jar, crm, workDir, false).toMillis());
+                    times.get(set).add(startAndCall(java, set.flags(), jar, crm, workDir).toMillis());
                 }
             }
             System.out.printf("%n| JVM flags | first answered call: median | min | max |%n| --- | --- | --- | --- |%n");
@@ -80,7 +83,7 @@ public final class StartupBench {
     }
 
     /** Starts crmroute with {@code flags}, places one call as soon as it accepts, and answers the time to the call's end. */
-    private static Duration startAndCall(String java, List<String> flags, Path jar, FakeCrm crm, Path workDir, boolean graceful)
+    private static Duration startAndCall(String java, List<String> flags, Path jar, FakeCrm crm, Path workDir)
             throws Exception {
         int agiPort = Ports.free();
         int httpPort = Ports.free();
@@ -99,8 +102,8 @@ public final class StartupBench {
             if (!"MATCH".equals(variables.get("CRMROUTE_STATUS"))) throw new IOException("first call not routed: " + variables);
             return Duration.ofNanos(answered - started);
         } finally {
-            process.destroy(); // SIGTERM: a graceful stop, which also writes an AppCDS archive asked for at exit
-            if (!process.waitFor(graceful ? 60 : 15, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
         }
     }
 
