@@ -39,8 +39,14 @@ final class WriteTesting {
      * once the test has moved time to the end of its {@link #BUDGET}: a timeout, worth retrying.
      */
     static CrmException timedOut(ManualTime time, CompletableFuture<WriteResult> first, FakeCrmServer server, int requests) throws Exception {
+        return timedOut(time, first, server, requests, BUDGET);
+    }
+
+    /** As {@link #timedOut(ManualTime, CompletableFuture, FakeCrmServer, int)}, with {@code left} of the budget when the held request went. */
+    static CrmException timedOut(ManualTime time, CompletableFuture<WriteResult> first, FakeCrmServer server, int requests, Duration left)
+            throws Exception {
         server.awaitRequests(requests);
-        time.advance(BUDGET.minusMillis(1));
+        time.advance(left.minusMillis(1));
         assertFalse(first.isDone(), "the write waits for its answer until its budget ends");
         time.advance(Duration.ofMillis(1));
         CrmException failure = TestCrms.failure(first, CrmException.Kind.TIMEOUT);
