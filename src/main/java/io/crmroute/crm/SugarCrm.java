@@ -193,8 +193,11 @@ final class SugarCrm implements CrmConnector {
         return names;
     }
 
-    /** The Call: inbound, held, on the matched record, started when the call came in; the route's fields over these. */
-    private static Map<String, String> callFields(CrmWrite.LogCall logCall) {
+    /**
+     * The Call: inbound, held, on the matched record, started when the call came in; the route's fields over these.
+     * SuiteCRM's Calls, of the same lineage, take the same fields.
+     */
+    static Map<String, String> callFields(CrmWrite.LogCall logCall) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("name", logCall.subject());
         fields.put("direction", "Inbound");
