@@ -208,6 +208,14 @@ final class BullhornCrm implements CrmConnector {
      */
     @Override
     public CompletableFuture<WriteResult> write(WriteRequest request) {
+        try {
+            return checkedWrite(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<WriteResult> checkedWrite(WriteRequest request) {
         CrmWrite write = request.write();
         if (!ENTITY.matcher(write.object()).matches()) return failed(CrmException.Kind.CONFIG, "object is not a Bullhorn entity: " + write.object());
         List<String> names = new ArrayList<>(write.fields().keySet());

@@ -156,7 +156,9 @@ final class ZendeskCrm implements CrmConnector {
             if (write instanceof CrmWrite.LogCall logCall) return logCall(logCall, type, request);
             return create((CrmWrite.Create) write, type, request);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            // e.g. a dotted name under a plain one (tags and tags.x): no JSON holds both
+            return CompletableFuture.failedFuture(e instanceof CrmException ? e
+                    : http.failure(CrmException.Kind.CONFIG, "fields cannot be written as Zendesk JSON: " + e.getMessage()));
         }
     }
 

@@ -257,5 +257,8 @@ class ZendeskWriteTest {
         assertTrue(zendesk.retrySafe(new CrmWrite.Create("organizations", Map.of(), Optional.of("external_id"), CALL_KEY)));
         assertEquals(CrmException.Kind.CONFIG, failure(zendesk.write(request(new CrmWrite.Create("widgets", Map.of(), Optional.empty(), CALL_KEY))),
                 CrmException.Kind.CONFIG).kind());
+        assertEquals(CrmException.Kind.CONFIG, failure(zendesk.write(request(new CrmWrite.Update("users", "1", Map.of("notes", "a", "notes.x", "b"), CALL_KEY))),
+                CrmException.Kind.CONFIG).kind(), "a dotted name under a plain one");
+        assertEquals(List.of(), server.seen());
     }
 }
