@@ -219,7 +219,7 @@ final class BullhornCrm implements CrmConnector {
         CrmWrite write = request.write();
         if (!ENTITY.matcher(write.object()).matches()) return failed(CrmException.Kind.CONFIG, "object is not a Bullhorn entity: " + write.object());
         List<String> names = new ArrayList<>(write.fields().keySet());
-        keyField(write).ifPresent(names::add);
+        SugarCrm.keyField(write).ifPresent(names::add);
         for (String name : names) {
             if (!BullhornQuery.isField(name)) return failed(CrmException.Kind.CONFIG, "not a Bullhorn field: " + name);
         }
@@ -243,13 +243,7 @@ final class BullhornCrm implements CrmConnector {
     /** An update always; a create or call log when its key field holds the call key to look for. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        return write instanceof CrmWrite.Update || keyField(write).isPresent();
-    }
-
-    private static Optional<String> keyField(CrmWrite write) {
-        if (write instanceof CrmWrite.Create create) return create.keyField();
-        if (write instanceof CrmWrite.LogCall logCall) return logCall.keyField();
-        return Optional.empty();
+        return SugarCrm.lookedUpByKeyField(write);
     }
 
     /** The Note: the call told in its comments, on the matched person; the route's fields over these. */

@@ -180,16 +180,28 @@ final class SugarCrm implements CrmConnector {
     /** An update always; a create or call log when its key field holds the call key to look for. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        if (write instanceof CrmWrite.Create create) return create.keyField().isPresent();
-        if (write instanceof CrmWrite.LogCall logCall) return logCall.keyField().isPresent();
-        return true;
+        return lookedUpByKeyField(write);
+    }
+
+    /**
+     * Retry safety where the vendor has no idempotency key (Sugar, Vtiger, Bullhorn): an update always, a create or
+     * call log when a key field keeps the call key, so that a retry finds what its first attempt made.
+     */
+    static boolean lookedUpByKeyField(CrmWrite write) {
+        return write instanceof CrmWrite.Update || keyField(write).isPresent();
+    }
+
+    /** The key field of a create or call log; an update has none. */
+    static Optional<String> keyField(CrmWrite write) {
+        if (write instanceof CrmWrite.Create create) return create.keyField();
+        if (write instanceof CrmWrite.LogCall logCall) return logCall.keyField();
+        return Optional.empty();
     }
 
     private static List<String> writeNames(CrmWrite write) {
         List<String> names = new ArrayList<>(write.fields().keySet());
         names.add(write.object());
-        if (write instanceof CrmWrite.Create create) create.keyField().ifPresent(names::add);
-        if (write instanceof CrmWrite.LogCall logCall) logCall.keyField().ifPresent(names::add);
+        keyField(write).ifPresent(names::add);
         return names;
     }
 

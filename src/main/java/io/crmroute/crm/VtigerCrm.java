@@ -170,7 +170,7 @@ final class VtigerCrm implements CrmConnector {
             CrmWrite write = request.write();
             List<String> names = new ArrayList<>(write.fields().keySet());
             names.add(write.object());
-            keyField(write).ifPresent(names::add);
+            SugarCrm.keyField(write).ifPresent(names::add);
             for (String name : names) {
                 if (!VtigerQuery.isIdentifier(name)) {
                     return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a Vtiger module or field name: " + name));
@@ -201,13 +201,7 @@ final class VtigerCrm implements CrmConnector {
     /** An update always; a create or call log when its key field holds the call key to look for. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        return write instanceof CrmWrite.Update || keyField(write).isPresent();
-    }
-
-    private static Optional<String> keyField(CrmWrite write) {
-        if (write instanceof CrmWrite.Create create) return create.keyField();
-        if (write instanceof CrmWrite.LogCall logCall) return logCall.keyField();
-        return Optional.empty();
+        return SugarCrm.lookedUpByKeyField(write);
     }
 
     /** The Event: a held call at the time it came in, on the matched record; the route's fields over these. */

@@ -255,6 +255,7 @@ final class ZendeskCrm implements CrmConnector {
             ObjectNode parent = body;
             String[] path = name.split("\\.");
             for (int k = 0; k < path.length - 1; k++) parent = parent.withObjectProperty(path[k]);
+            if (parent.has(path[path.length - 1])) throw new IllegalArgumentException(name + " is written twice");
             parent.put(path[path.length - 1], value);
         });
         return body;

@@ -24,6 +24,7 @@ import static io.crmroute.crm.WriteTesting.BUDGET;
 import static io.crmroute.crm.WriteTesting.CALL;
 import static io.crmroute.crm.WriteTesting.CALL_KEY;
 import static io.crmroute.crm.WriteTesting.json;
+import static io.crmroute.crm.WriteTesting.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,14 +68,8 @@ class BullhornWriteTest {
         return bullhorn(context);
     }
 
-    private static WriteRequest request(CrmWrite write) {
-        return new WriteRequest(write, Duration.ofSeconds(5));
-    }
-
     private static CrmWrite.Create contact(Optional<String> keyField) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("lastName", "Caller " + HOSTILE);
-        fields.put("phone", HOSTILE);
+        Map<String, String> fields = WriteTesting.callerFields("lastName", "phone");
         fields.put("clientCorporation.id", "3");
         return new CrmWrite.Create("ClientContact", fields, keyField, CALL_KEY);
     }
@@ -166,8 +161,7 @@ class BullhornWriteTest {
     /** Bullhorn's ClientContacts: the query finds by externalID; a create stores, the first one then fails as {@code failure}. */
     private static final class Contacts {
         final Map<String, Long> byKey = new LinkedHashMap<>();
-        Reply failure = Reply.status(500);
-        private boolean failed;
+        final WriteTesting.FirstCreate first = new WriteTesting.FirstCreate();
 
         Reply answer(Seen seen) {
             if (seen.method().equals("GET")) {
@@ -177,9 +171,7 @@ class BullhornWriteTest {
             }
             long id = 1489 + byKey.size();
             byKey.put(json(seen).path("externalID").asText(), id);
-            if (failed) return changed(id, "INSERT");
-            failed = true;
-            return failure;
+            return first.answer(changed(id, "INSERT"));
         }
     }
 
@@ -187,11 +179,7 @@ class BullhornWriteTest {
     void aCreateSentAgainAfterAServerErrorFindsTheEntityMadeFirst() throws Exception {
         Contacts contacts = new Contacts();
         serve(new FakeCrmServer(contacts::answer));
-        CrmConnector bullhorn = bullhorn();
-        assertTrue(bullhorn.retrySafe(contact(Optional.of("externalID"))));
-        assertTrue(failure(bullhorn.write(request(contact(Optional.of("externalID")))), CrmException.Kind.HTTP_STATUS).worthRetrying());
-
-        WriteResult again = await(bullhorn.write(request(contact(Optional.of("externalID")))));
+        WriteResult again = WriteTesting.sentAgainAfterAServerError(bullhorn(), contact(Optional.of("externalID")));
         assertEquals(Map.of(KEY, 1489L), contacts.byKey, "one contact");
         assertEquals(new WriteResult("ClientContact", "1489", Optional.of(UI + "ClientContact&id=1489&view=Overview"), true), again);
     }
@@ -199,17 +187,13 @@ class BullhornWriteTest {
     @Test
     void aCreateSentAgainAfterATimeoutFindsTheEntityMadeFirst() throws Exception {
         Contacts contacts = new Contacts();
-        contacts.failure = Reply.never();
+        contacts.first.timesOut();
         serve(new FakeCrmServer(contacts::answer));
         ManualTime time = new ManualTime();
         try (CrmContext driven = TestCrms.drivenBy(time)) {
-            CrmConnector bullhorn = bullhorn(driven);
-            WriteTesting.timedOut(time, bullhorn.write(new WriteRequest(contact(Optional.of("externalID")), BUDGET)), rest, 2);
-
-            WriteResult again = await(bullhorn.write(new WriteRequest(contact(Optional.of("externalID")), BUDGET)));
+            WriteResult again = WriteTesting.sentAgainAfterATimeout(time, bullhorn(driven), contact(Optional.of("externalID")), rest, 2);
             assertEquals(Map.of(KEY, 1489L), contacts.byKey, "one contact");
             assertEquals("1489", again.id());
-            assertTrue(again.earlier());
         }
     }
 }

@@ -25,6 +25,7 @@ import static io.crmroute.crm.WriteTesting.BUDGET;
 import static io.crmroute.crm.WriteTesting.CALL;
 import static io.crmroute.crm.WriteTesting.CALL_KEY;
 import static io.crmroute.crm.WriteTesting.json;
+import static io.crmroute.crm.WriteTesting.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,14 +56,8 @@ class SugarWriteTest {
         return sugar(context);
     }
 
-    private static WriteRequest request(CrmWrite write) {
-        return new WriteRequest(write, Duration.ofSeconds(5));
-    }
-
     private static CrmWrite.Create lead(Optional<String> keyField) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("last_name", "Caller " + HOSTILE);
-        fields.put("phone_work", HOSTILE);
+        Map<String, String> fields = WriteTesting.callerFields("last_name", "phone_work");
         return new CrmWrite.Create("Leads", fields, keyField, CALL_KEY);
     }
 
@@ -162,8 +157,7 @@ class SugarWriteTest {
     /** Sugar's Leads: the filter finds by {@code call_key_c}; a create stores, the first one then fails as {@code failure}. */
     private static final class Leads {
         final Map<String, String> byKey = new LinkedHashMap<>();
-        Reply failure = Reply.status(500);
-        private boolean failed;
+        final WriteTesting.FirstCreate first = new WriteTesting.FirstCreate();
 
         Reply answer(Seen seen) {
             if (seen.path().endsWith("/oauth2/token")) return TOKEN;
@@ -173,9 +167,7 @@ class SugarWriteTest {
             }
             String id = "l-" + (byKey.size() + 1);
             byKey.put(json(seen).path("call_key_c").asText(), id);
-            if (failed) return record(id);
-            failed = true;
-            return failure;
+            return first.answer(record(id));
         }
     }
 
@@ -183,10 +175,7 @@ class SugarWriteTest {
     void aCreateSentAgainAfterAServerErrorFindsTheRecordMadeFirst() throws Exception {
         Leads leads = new Leads();
         server = new FakeCrmServer(leads::answer);
-        CrmConnector sugar = sugar();
-        assertTrue(failure(sugar.write(request(lead(Optional.of("call_key_c")))), CrmException.Kind.HTTP_STATUS).worthRetrying());
-
-        WriteResult again = await(sugar.write(request(lead(Optional.of("call_key_c")))));
+        WriteResult again = WriteTesting.sentAgainAfterAServerError(sugar(), lead(Optional.of("call_key_c")));
         assertEquals(Map.of(CALL_KEY, "l-1"), leads.byKey, "one lead");
         assertEquals(new WriteResult("Leads", "l-1", Optional.of(server.url("/#Leads/l-1")), true), again);
     }
@@ -194,17 +183,13 @@ class SugarWriteTest {
     @Test
     void aCreateSentAgainAfterATimeoutFindsTheRecordMadeFirst() throws Exception {
         Leads leads = new Leads();
-        leads.failure = Reply.never();
+        leads.first.timesOut();
         server = new FakeCrmServer(leads::answer);
         ManualTime time = new ManualTime();
         try (CrmContext driven = TestCrms.drivenBy(time)) {
-            CrmConnector sugar = sugar(driven);
-            WriteTesting.timedOut(time, sugar.write(new WriteRequest(lead(Optional.of("call_key_c")), BUDGET)), server, 3);
-
-            WriteResult again = await(sugar.write(new WriteRequest(lead(Optional.of("call_key_c")), BUDGET)));
+            WriteResult again = WriteTesting.sentAgainAfterATimeout(time, sugar(driven), lead(Optional.of("call_key_c")), server, 3);
             assertEquals(Map.of(CALL_KEY, "l-1"), leads.byKey, "one lead");
             assertEquals("l-1", again.id());
-            assertTrue(again.earlier());
         }
     }
 

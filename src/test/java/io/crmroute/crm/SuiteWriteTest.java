@@ -24,6 +24,7 @@ import static io.crmroute.crm.WriteTesting.BUDGET;
 import static io.crmroute.crm.WriteTesting.CALL;
 import static io.crmroute.crm.WriteTesting.CALL_KEY;
 import static io.crmroute.crm.WriteTesting.json;
+import static io.crmroute.crm.WriteTesting.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,14 +55,8 @@ class SuiteWriteTest {
         return suite("", context);
     }
 
-    private static WriteRequest request(CrmWrite write) {
-        return new WriteRequest(write, Duration.ofSeconds(5));
-    }
-
     private static CrmWrite.Create lead() {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("last_name", "Caller " + HOSTILE);
-        fields.put("phone_work", HOSTILE);
+        Map<String, String> fields = WriteTesting.callerFields("last_name", "phone_work");
         return new CrmWrite.Create("Leads", fields, Optional.empty(), CALL_KEY);
     }
 
@@ -157,8 +152,7 @@ class SuiteWriteTest {
     /** SuiteCRM's beans by id: a second create of an id is refused; the first create stores, then fails as {@code failure}. */
     private static final class Beans {
         final Map<String, JsonNode> byId = new LinkedHashMap<>();
-        Reply failure = Reply.status(500);
-        private boolean failed;
+        final WriteTesting.FirstCreate first = new WriteTesting.FirstCreate();
 
         Reply answer(Seen seen) {
             if (seen.path().endsWith("/access_token")) return TOKEN;
@@ -170,9 +164,7 @@ class SuiteWriteTest {
             String id = data.path("id").asText();
             if (byId.containsKey(id)) return alreadyThere("Leads", id);
             byId.put(id, data.path("attributes"));
-            if (failed) return resource(201, "Lead", id);
-            failed = true;
-            return failure;
+            return first.answer(resource(201, "Lead", id));
         }
     }
 
@@ -180,26 +172,19 @@ class SuiteWriteTest {
     void aCreateSentAgainAfterAServerErrorIsTheRecordMadeFirst() throws Exception {
         Beans beans = new Beans();
         server = new FakeCrmServer(beans::answer);
-        CrmConnector suite = suite();
-        assertTrue(failure(suite.write(request(lead())), CrmException.Kind.HTTP_STATUS).worthRetrying());
-
-        WriteResult again = await(suite.write(request(lead())));
+        WriteResult again = WriteTesting.sentAgainAfterAServerError(suite(), lead());
         assertEquals(Set.of(ID), beans.byId.keySet(), "one lead");
         assertEquals(ID, again.id());
-        assertTrue(again.earlier());
     }
 
     @Test
     void aCreateSentAgainAfterATimeoutIsTheRecordMadeFirst() throws Exception {
         Beans beans = new Beans();
-        beans.failure = Reply.never();
+        beans.first.timesOut();
         server = new FakeCrmServer(beans::answer);
         ManualTime time = new ManualTime();
         try (CrmContext driven = TestCrms.drivenBy(time)) {
-            CrmConnector suite = suite("", driven);
-            WriteTesting.timedOut(time, suite.write(new WriteRequest(lead(), BUDGET)), server, 2);
-
-            WriteResult again = await(suite.write(new WriteRequest(lead(), BUDGET)));
+            WriteResult again = WriteTesting.sentAgainAfterATimeout(time, suite("", driven), lead(), server, 2);
             assertEquals(Set.of(ID), beans.byId.keySet(), "one lead");
             assertEquals(new WriteResult("Leads", ID, Optional.of(server.url("/index.php?module=Leads&action=DetailView&record=" + ID)), true), again);
         }

@@ -24,6 +24,7 @@ import static io.crmroute.crm.TestCrms.failure;
 import static io.crmroute.crm.WriteTesting.BUDGET;
 import static io.crmroute.crm.WriteTesting.CALL;
 import static io.crmroute.crm.WriteTesting.CALL_KEY;
+import static io.crmroute.crm.WriteTesting.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,14 +57,8 @@ class VtigerWriteTest {
         return vtiger(context);
     }
 
-    private static WriteRequest request(CrmWrite write) {
-        return new WriteRequest(write, Duration.ofSeconds(5));
-    }
-
     private static CrmWrite.Create lead(Optional<String> keyField) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("lastname", "Caller " + HOSTILE);
-        fields.put("phone", HOSTILE);
+        Map<String, String> fields = WriteTesting.callerFields("lastname", "phone");
         return new CrmWrite.Create("Leads", fields, keyField, CALL_KEY);
     }
 
@@ -160,8 +155,7 @@ class VtigerWriteTest {
     /** Vtiger's Leads: the query finds by cf_call_key; a create stores, the first one then fails as {@code failure}. */
     private static final class Leads {
         final Map<String, String> byKey = new LinkedHashMap<>();
-        Reply failure = Reply.status(500);
-        private boolean failed;
+        final WriteTesting.FirstCreate first = new WriteTesting.FirstCreate();
 
         Reply answer(Seen seen) {
             Map<String, String> parameters = decode(seen.method().equals("GET") ? seen.rawQuery() : seen.body());
@@ -178,9 +172,7 @@ class VtigerWriteTest {
                 default:
                     String id = "10x" + (77 + byKey.size());
                     byKey.put(element(seen).path("cf_call_key").asText(), id);
-                    if (failed) return saved(id);
-                    failed = true;
-                    return failure;
+                    return first.answer(saved(id));
             }
         }
     }
@@ -189,11 +181,7 @@ class VtigerWriteTest {
     void aCreateSentAgainAfterAServerErrorFindsTheRecordMadeFirst() throws Exception {
         Leads leads = new Leads();
         server = new FakeCrmServer(leads::answer);
-        CrmConnector vtiger = vtiger();
-        assertTrue(vtiger.retrySafe(lead(Optional.of("cf_call_key"))));
-        assertTrue(failure(vtiger.write(request(lead(Optional.of("cf_call_key")))), CrmException.Kind.HTTP_STATUS).worthRetrying());
-
-        WriteResult again = await(vtiger.write(request(lead(Optional.of("cf_call_key")))));
+        WriteResult again = WriteTesting.sentAgainAfterAServerError(vtiger(), lead(Optional.of("cf_call_key")));
         assertEquals(Map.of(KEY, "10x77"), leads.byKey, "one lead");
         assertEquals(new WriteResult("Leads", "10x77", Optional.of(server.url("/vtigercrm/index.php?module=Leads&view=Detail&record=77")), true), again);
     }
@@ -201,17 +189,13 @@ class VtigerWriteTest {
     @Test
     void aCreateSentAgainAfterATimeoutFindsTheRecordMadeFirst() throws Exception {
         Leads leads = new Leads();
-        leads.failure = Reply.never();
+        leads.first.timesOut();
         server = new FakeCrmServer(leads::answer);
         ManualTime time = new ManualTime();
         try (CrmContext driven = TestCrms.drivenBy(time)) {
-            CrmConnector vtiger = vtiger(driven);
-            WriteTesting.timedOut(time, vtiger.write(new WriteRequest(lead(Optional.of("cf_call_key")), BUDGET)), server, 4);
-
-            WriteResult again = await(vtiger.write(new WriteRequest(lead(Optional.of("cf_call_key")), BUDGET)));
+            WriteResult again = WriteTesting.sentAgainAfterATimeout(time, vtiger(driven), lead(Optional.of("cf_call_key")), server, 4);
             assertEquals(Map.of(KEY, "10x77"), leads.byKey, "one lead");
             assertEquals("10x77", again.id());
-            assertTrue(again.earlier());
         }
     }
 }

@@ -24,6 +24,7 @@ import static io.crmroute.crm.WriteTesting.BUDGET;
 import static io.crmroute.crm.WriteTesting.CALL;
 import static io.crmroute.crm.WriteTesting.CALL_KEY;
 import static io.crmroute.crm.WriteTesting.json;
+import static io.crmroute.crm.WriteTesting.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,18 +52,12 @@ class ZendeskWriteTest {
         return zendesk(context);
     }
 
-    private static WriteRequest request(CrmWrite write) {
-        return new WriteRequest(write, Duration.ofSeconds(5));
-    }
-
     private static CrmWrite.Create ticket() {
         return new CrmWrite.Create("tickets", Map.of("subject", HOSTILE, "custom_field_360001", "gold"), Optional.empty(), CALL_KEY);
     }
 
     private static CrmWrite.Create user(Optional<String> keyField) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("name", "Caller " + HOSTILE);
-        fields.put("phone", HOSTILE);
+        Map<String, String> fields = WriteTesting.callerFields("name", "phone");
         fields.put("user_fields.source", "phone");
         return new CrmWrite.Create("users", fields, keyField, CALL_KEY);
     }
@@ -171,19 +166,14 @@ class ZendeskWriteTest {
     /** Zendesk's tickets: one per Idempotency-Key; a repeated key answers the ticket made first, as a hit. */
     private static final class Tickets {
         final Map<String, Long> byKey = new LinkedHashMap<>();
-        boolean firstFails = true;
-        Reply failure = Reply.status(500);
+        final WriteTesting.FirstCreate first = new WriteTesting.FirstCreate();
 
         Reply answer(Seen seen) {
             String key = seen.header("Idempotency-Key");
             Long held = byKey.get(key);
             if (held != null) return ticket(held, 200).withHeader("x-idempotency-lookup", "hit");
             byKey.put(key, 9000L + byKey.size());
-            if (firstFails) {
-                firstFails = false;
-                return failure;
-            }
-            return ticket(byKey.get(key), 201).withHeader("x-idempotency-lookup", "miss");
+            return first.answer(ticket(byKey.get(key), 201).withHeader("x-idempotency-lookup", "miss"));
         }
 
         private static Reply ticket(long id, int status) {
@@ -195,30 +185,21 @@ class ZendeskWriteTest {
     void aTicketSentAgainAfterAServerErrorIsTheTicketMadeFirst() throws Exception {
         Tickets tickets = new Tickets();
         server = new FakeCrmServer(tickets::answer);
-        CrmConnector zendesk = zendesk();
-        assertTrue(zendesk.retrySafe(ticket()));
-        assertTrue(failure(zendesk.write(request(ticket())), CrmException.Kind.HTTP_STATUS).worthRetrying());
-
-        WriteResult again = await(zendesk.write(request(ticket())));
+        WriteResult again = WriteTesting.sentAgainAfterAServerError(zendesk(), ticket());
         assertEquals(1, tickets.byKey.size(), "one ticket");
         assertEquals(String.valueOf(tickets.byKey.get(CALL_KEY)), again.id());
-        assertTrue(again.earlier());
     }
 
     @Test
     void aTicketSentAgainAfterATimeoutIsTheTicketMadeFirst() throws Exception {
         Tickets tickets = new Tickets();
-        tickets.failure = Reply.never();
+        tickets.first.timesOut();
         server = new FakeCrmServer(tickets::answer);
         ManualTime time = new ManualTime();
         try (CrmContext driven = TestCrms.drivenBy(time)) {
-            CrmConnector zendesk = zendesk(driven);
-            WriteTesting.timedOut(time, zendesk.write(new WriteRequest(ticket(), BUDGET)), server, 1);
-
-            WriteResult again = await(zendesk.write(new WriteRequest(ticket(), BUDGET)));
+            WriteResult again = WriteTesting.sentAgainAfterATimeout(time, zendesk(driven), ticket(), server, 1);
             assertEquals(1, tickets.byKey.size(), "one ticket");
             assertEquals(String.valueOf(tickets.byKey.get(CALL_KEY)), again.id());
-            assertTrue(again.earlier());
         }
     }
 
@@ -236,12 +217,7 @@ class ZendeskWriteTest {
             }
             return new Reply(known ? 200 : 201, "application/json", "{\"user\":{\"id\":" + users.get(externalId) + "}}", Map.of());
         });
-        CrmConnector zendesk = zendesk();
-        CrmWrite.Create create = user(Optional.of("external_id"));
-        assertTrue(zendesk.retrySafe(create));
-        assertTrue(failure(zendesk.write(request(create)), CrmException.Kind.HTTP_STATUS).worthRetrying());
-
-        WriteResult again = await(zendesk.write(request(create)));
+        WriteResult again = WriteTesting.sentAgainAfterAServerError(zendesk(), user(Optional.of("external_id")));
         assertEquals(Map.of(CALL_KEY, 500L), users, "one user");
         assertEquals(new WriteResult("users", "500", Optional.of(server.url("/agent/users/500")), true), again);
     }
@@ -257,8 +233,12 @@ class ZendeskWriteTest {
         assertTrue(zendesk.retrySafe(new CrmWrite.Create("organizations", Map.of(), Optional.of("external_id"), CALL_KEY)));
         assertEquals(CrmException.Kind.CONFIG, failure(zendesk.write(request(new CrmWrite.Create("widgets", Map.of(), Optional.empty(), CALL_KEY))),
                 CrmException.Kind.CONFIG).kind());
-        assertEquals(CrmException.Kind.CONFIG, failure(zendesk.write(request(new CrmWrite.Update("users", "1", Map.of("notes", "a", "notes.x", "b"), CALL_KEY))),
-                CrmException.Kind.CONFIG).kind(), "a dotted name under a plain one");
+        for (List<String> names : List.of(List.of("notes", "notes.x"), List.of("notes.x", "notes"))) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            names.forEach(name -> fields.put(name, "v"));
+            assertTrue(failure(zendesk.write(request(new CrmWrite.Update("users", "1", fields, CALL_KEY))), CrmException.Kind.CONFIG).getMessage()
+                    .startsWith("crm zd: fields cannot be written as Zendesk JSON: "), "a dotted name and a plain one for the same attribute");
+        }
         assertEquals(List.of(), server.seen());
     }
 }
