@@ -1,6 +1,7 @@
 package io.crmroute.crm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -190,8 +191,135 @@ final class BullhornCrm implements CrmConnector {
                 + "&view=Overview");
     }
 
-    private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {
+    private <T> CompletableFuture<T> failed(CrmException.Kind kind, String detail) {
         return CompletableFuture.failedFuture(http.failure(kind, detail));
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /**
+     * Create: {@code PUT {restUrl}entity/{Entity}} (Bullhorn creates with PUT) answering {@code changedEntityId};
+     * update: {@code POST {restUrl}entity/{Entity}/{id}}; log-call: a Note ({@code action} "Inbound Call" unless the
+     * route sets one of the {@code commentActionList} values) whose {@code personReference} is the matched person.
+     * Bullhorn has no idempotency key: with a key field ({@code externalID} on Candidate, ClientContact and Note) the
+     * create keeps the call key's name-based UUID there and asks {@code GET {restUrl}query/{Entity}?where=...} (the
+     * database, not the search index, which lags behind a create) for it first. A dotted name sets a to-one
+     * association's id ({@code clientCorporation.id}).
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        try {
+            return checkedWrite(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<WriteResult> checkedWrite(WriteRequest request) {
+        CrmWrite write = request.write();
+        if (!ENTITY.matcher(write.object()).matches()) return failed(CrmException.Kind.CONFIG, "object is not a Bullhorn entity: " + write.object());
+        List<String> names = new ArrayList<>(write.fields().keySet());
+        SugarCrm.keyField(write).ifPresent(names::add);
+        for (String name : names) {
+            if (!BullhornQuery.isField(name)) return failed(CrmException.Kind.CONFIG, "not a Bullhorn field: " + name);
+        }
+        long start = context.ticker().read();
+        if (write instanceof CrmWrite.Update update) {
+            return sendWrite("POST", "entity/" + update.object() + "/" + CrmCall.encode(update.recordId()), body(update.fields()), request, start)
+                    .thenApply(reply -> written(reply, update.object(), update.recordId(), false));
+        }
+        if (write instanceof CrmWrite.LogCall logCall) {
+            return createOnce("Note", noteFields(logCall), logCall.keyField(), logCall.callKey(), request, start);
+        }
+        CrmWrite.Create create = (CrmWrite.Create) write;
+        return createOnce(create.object(), body(create.fields()), create.keyField(), create.callKey(), request, start);
+    }
+
+    @Override
+    public Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /** An update always; a create or call log when its key field holds the call key to look for. */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return SugarCrm.lookedUpByKeyField(write);
+    }
+
+    /** The Note: the call told in its comments, on the matched person; the route's fields over these. */
+    private static ObjectNode noteFields(CrmWrite.LogCall logCall) {
+        CrmWrite.CallFacts call = logCall.call();
+        ObjectNode note = CrmHttp.JSON.createObjectNode();
+        note.put("action", "Inbound Call");
+        note.put("comments", logCall.subject() + "\n\nInbound call from " + call.callerId() + " to " + call.dnid() + " at " + call.started()
+                + (call.uniqueid().isEmpty() ? "" : " (Asterisk " + call.uniqueid() + ")"));
+        note.set("personReference", reference(logCall.recordId()));
+        note.setAll(body(logCall.fields()));
+        return note;
+    }
+
+    /** The fields as Bullhorn's JSON: {@code owner.id} is the to-one {@code {"owner":{"id":7}}}. */
+    private static ObjectNode body(Map<String, String> fields) {
+        ObjectNode body = CrmHttp.JSON.createObjectNode();
+        fields.forEach((name, value) -> {
+            int dot = name.indexOf('.');
+            if (name.endsWith(".id") && dot == name.length() - 3) body.set(name.substring(0, dot), reference(value));
+            else body.put(name, value);
+        });
+        return body;
+    }
+
+    /** {@code {"id":4711}}: Bullhorn's ids are numbers; anything else goes as text for Bullhorn to refuse. */
+    private static ObjectNode reference(String id) {
+        ObjectNode reference = CrmHttp.JSON.createObjectNode();
+        if (id.matches("\\d{1,18}")) reference.put("id", Long.parseLong(id));
+        else reference.put("id", id);
+        return reference;
+    }
+
+    /** With a key field: the record that holds the call key's UUID if there is one (made by an earlier attempt), else a new one. */
+    private CompletableFuture<WriteResult> createOnce(String entity, ObjectNode fields, Optional<String> keyField, String callKey,
+            WriteRequest request, long start) {
+        ObjectNode values = fields.deepCopy();
+        String key = SuiteCrm.idOf(callKey);
+        keyField.ifPresent(field -> values.put(field, key));
+        if (keyField.isEmpty()) return sendWrite("PUT", "entity/" + entity, values, request, start).thenApply(reply -> written(reply, entity, "", false));
+        // The UUID is hex digits and dashes: nothing in it can leave the quotes of the where clause.
+        Map<String, String> parameters = CrmCall.ordered("where", keyField.get() + "='" + key + "'", "fields", "id", "count", "1");
+        return sendWrite("GET", "query/" + entity + "?" + CrmCall.query(parameters), null, request, start).thenCompose(found -> {
+            String earlier = found.path("data").path(0).path("id").asText("");
+            if (!earlier.isEmpty()) return CompletableFuture.completedFuture(new WriteResult(entity, earlier, recordUrl(settings.uiUrl(), entity, earlier), true));
+            return sendWrite("PUT", "entity/" + entity, values, request, start).thenApply(reply -> written(reply, entity, "", false));
+        });
+    }
+
+    /**
+     * {@code method} of {@code {restUrl}{path}} ({@code body} as JSON unless null) with the session (renewed once on a
+     * 401), within what is left of the budget; a 2xx reply's JSON, else the failure with Bullhorn's errorMessage.
+     */
+    private CompletableFuture<JsonNode> sendWrite(String method, String path, ObjectNode body, WriteRequest request, long start) {
+        return sessions.withToken(session -> {
+            try {
+                URI uri = URI.create(session.extra("restUrl").orElseThrow() + path);
+                CrmCall call = body == null ? CrmCall.get(uri) : CrmCall.json(method, uri, body);
+                return http.send(call.header("BhRestToken", session.value()), request.budget().minus(context.since(start)), request.trace(),
+                        request.abort());
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }).thenApply(response -> {
+            if (response.statusCode() / 100 == 2) return http.json(response);
+            CrmException failure = http.statusFailure(response);
+            String message = failure.kind() == CrmException.Kind.HTTP_STATUS ? errorMessage(response) : "";
+            throw message.isEmpty() ? failure : failure.withMessage(failure.getMessage() + ": " + message);
+        });
+    }
+
+    /** {@code {"changedEntityId":1489,"changeType":"INSERT"}}: the record ({@code knownId} when none is named) and its page. */
+    private WriteResult written(JsonNode reply, String entity, String knownId, boolean earlier) {
+        String id = reply.path("changedEntityId").asText(knownId);
+        if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no changedEntityId");
+        return new WriteResult(entity, id, recordUrl(settings.uiUrl(), entity, id), earlier);
     }
 
     // --- schema -------------------------------------------------------------------------------

@@ -8,7 +8,10 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,6 +138,128 @@ final class SugarCrm implements CrmConnector {
         }
         boolean more = reply.path("next_offset").asInt(-1) >= 0 || records.size() > found.size();
         return new LookupResult(found, more ? found.size() + 1 : found.size());
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /**
+     * Create: {@code POST {root}/{Module}} with the fields; update: {@code PUT {root}/{Module}/{id}}; log-call:
+     * {@code POST {root}/Calls} (Inbound, Held, {@code parent_type}/{@code parent_id} of the matched record). Sugar has
+     * no idempotency key, so with a key field the call key is written there and looked for first
+     * ({@code POST {root}/{Module}/filter}): a retry finds the record an earlier attempt made instead of making a
+     * second. Every request, the look-up and the create both, fits the write's budget.
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        try {
+            CrmWrite write = request.write();
+            for (String name : writeNames(write)) {
+                if (!SugarQuery.isIdentifier(name)) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a SugarCRM module or field name: " + name));
+            }
+            long start = context.ticker().read();
+            if (write instanceof CrmWrite.Update update) {
+                CrmCall call = CrmCall.json("PUT", URI.create(settings.root() + "/" + update.object() + "/" + CrmCall.encode(update.recordId())),
+                        update.fields());
+                return sendWrite(call, request, start).thenApply(reply -> written(reply, update.object(), update.recordId(), false));
+            }
+            if (write instanceof CrmWrite.LogCall logCall) {
+                return createOnce("Calls", callFields(logCall), logCall.keyField(), logCall.callKey(), request, start);
+            }
+            CrmWrite.Create create = (CrmWrite.Create) write;
+            return createOnce(create.object(), create.fields(), create.keyField(), create.callKey(), request, start);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /** An update always; a create or call log when its key field holds the call key to look for. */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return lookedUpByKeyField(write);
+    }
+
+    /**
+     * Retry safety where the vendor has no idempotency key (Sugar, Vtiger, Bullhorn): an update always, a create or
+     * call log when a key field keeps the call key, so that a retry finds what its first attempt made.
+     */
+    static boolean lookedUpByKeyField(CrmWrite write) {
+        return write instanceof CrmWrite.Update || keyField(write).isPresent();
+    }
+
+    /** The key field of a create or call log; an update has none. */
+    static Optional<String> keyField(CrmWrite write) {
+        if (write instanceof CrmWrite.Create create) return create.keyField();
+        if (write instanceof CrmWrite.LogCall logCall) return logCall.keyField();
+        return Optional.empty();
+    }
+
+    private static List<String> writeNames(CrmWrite write) {
+        List<String> names = new ArrayList<>(write.fields().keySet());
+        names.add(write.object());
+        keyField(write).ifPresent(names::add);
+        return names;
+    }
+
+    /**
+     * The Call: inbound, held, on the matched record, started when the call came in; the route's fields over these.
+     * SuiteCRM's Calls, of the same lineage, take the same fields.
+     */
+    static Map<String, String> callFields(CrmWrite.LogCall logCall) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("name", logCall.subject());
+        fields.put("direction", "Inbound");
+        fields.put("status", "Held");
+        fields.put("date_start", SUGAR_TIME.format(logCall.call().started().atOffset(ZoneOffset.UTC)));
+        fields.put("duration_hours", "0");
+        fields.put("duration_minutes", "0");
+        fields.put("parent_type", logCall.object());
+        fields.put("parent_id", logCall.recordId());
+        fields.put("description", "Inbound call from " + logCall.call().callerId() + " to " + logCall.call().dnid()
+                + (logCall.call().uniqueid().isEmpty() ? "" : " (Asterisk " + logCall.call().uniqueid() + ")"));
+        fields.putAll(logCall.fields());
+        return fields;
+    }
+
+    private static final DateTimeFormatter SUGAR_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
+
+    /** With a key field: the record holding the call key if there is one (made by an earlier attempt), else a new one. */
+    private CompletableFuture<WriteResult> createOnce(String module, Map<String, String> fields, Optional<String> keyField, String callKey,
+            WriteRequest request, long start) {
+        Map<String, String> values = new LinkedHashMap<>(fields);
+        keyField.ifPresent(key -> values.put(key, callKey));
+        CrmCall create = CrmCall.postJson(URI.create(settings.root() + "/" + module), values);
+        if (keyField.isEmpty()) return sendWrite(create, request, start).thenApply(reply -> written(reply, module, "", false));
+        CrmCall find = CrmCall.postJson(URI.create(settings.root() + "/" + module + "/filter"),
+                SugarQuery.filter(keyField.get(), List.of(callKey), List.of("id"), 1));
+        return sendWrite(find, request, start).thenCompose(found -> {
+            JsonNode earlier = found.path("records").path(0);
+            if (earlier.hasNonNull("id")) return CompletableFuture.completedFuture(written(earlier, module, "", true));
+            return sendWrite(create, request, start).thenApply(reply -> written(reply, module, "", false));
+        });
+    }
+
+    /** {@code call} with the token, within what is left of the write's budget; a 2xx reply's JSON, else the failure with Sugar's error code. */
+    private CompletableFuture<JsonNode> sendWrite(CrmCall call, WriteRequest request, long start) {
+        return tokens.withToken(token -> http.send(call.header("OAuth-Token", token.value()), request.budget().minus(context.since(start)),
+                        request.trace(), request.abort()))
+                .thenApply(response -> {
+                    if (response.statusCode() / 100 == 2) return http.json(response);
+                    CrmException failure = http.statusFailure(response);
+                    String error = errorCode(response);
+                    throw error.matches("[a-z_]{1,40}") ? failure.withMessage(failure.getMessage() + " " + error) : failure;
+                });
+    }
+
+    /** The saved record's {@code id} ({@code knownId} when the reply names none) and its page. */
+    private WriteResult written(JsonNode record, String module, String knownId, boolean earlier) {
+        String id = record.path("id").asText(knownId);
+        if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no id");
+        return new WriteResult(module, id, recordUrl(settings.uiUrl(), module, id), earlier);
     }
 
     // --- schema -------------------------------------------------------------------------------

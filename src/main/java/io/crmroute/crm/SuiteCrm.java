@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -173,6 +175,103 @@ final class SuiteCrm implements CrmConnector {
         } catch (CrmException e) {
             return "";
         }
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /**
+     * Create: {@code POST {base-url}/Api/V8/module} with {@code data.id} chosen by us, the name-based UUID of the
+     * call key: a retry sends the same id, SuiteCRM refuses a second bean with it (HTTP 400 "Bean ... is already
+     * exist"), and a GET of that id confirms the record an earlier attempt made. Update: {@code PATCH
+     * {base-url}/Api/V8/module} with {@code data.type/id/attributes}. Log-call: a Call (Inbound, Held) made the same
+     * way, its {@code parent_type}/{@code parent_id} the matched record.
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        try {
+            CrmWrite write = request.write();
+            if (!SuiteQuery.isIdentifier(write.object())) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a SuiteCRM module name: " + write.object()));
+            }
+            long start = context.ticker().read();
+            if (write instanceof CrmWrite.Update update) {
+                return sendWrite(resource("PATCH", update.object(), update.recordId(), update.fields()), request, start)
+                        .thenApply(response -> written(requireWritten(response), update.object(), update.recordId(), false));
+            }
+            if (write instanceof CrmWrite.LogCall logCall) {
+                return createOnce("Calls", SugarCrm.callFields(logCall), logCall.keyField(), logCall.callKey(), request, start);
+            }
+            CrmWrite.Create create = (CrmWrite.Create) write;
+            return createOnce(create.object(), create.fields(), create.keyField(), create.callKey(), request, start);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /** Every write: the id of whatever a write creates is made from its call key. */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return true;
+    }
+
+    /** The id SuiteCRM gets for what the write of {@code callKey} creates: the same on every retry. */
+    static String idOf(String callKey) {
+        return UUID.nameUUIDFromBytes(callKey.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private CompletableFuture<WriteResult> createOnce(String module, Map<String, String> fields, Optional<String> keyField, String callKey,
+            WriteRequest request, long start) {
+        Map<String, String> attributes = new LinkedHashMap<>(fields);
+        keyField.ifPresent(key -> attributes.put(key, callKey));
+        String id = idOf(callKey);
+        return sendWrite(resource("POST", module, id, attributes), request, start).thenCompose(response -> {
+            if (response.statusCode() / 100 == 2) return CompletableFuture.completedFuture(written(http.json(response), module, id, false));
+            CrmException refused = writeFailure(response);
+            if (response.statusCode() != 400 && response.statusCode() != 409) throw refused;
+            // Refused: a bean with this id may be the one an earlier attempt made. Only its presence says so.
+            CrmCall find = CrmCall.get(URI.create(settings.root() + "/Api/V8/module/" + module + "/" + CrmCall.encode(id))).header("Accept", MEDIA_TYPE);
+            return sendWrite(find, request, start).thenApply(found -> {
+                if (found.statusCode() / 100 != 2 || !id.equals(http.json(found).path("data").path("id").asText())) throw refused;
+                return written(http.json(found), module, id, true);
+            });
+        });
+    }
+
+    /** {@code {"data":{"type":Module,"id":id,"attributes":{...}}}} sent by {@code method} to {@code /Api/V8/module}. */
+    private CrmCall resource(String method, String module, String id, Map<String, String> attributes) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("type", module);
+        data.put("id", id);
+        data.put("attributes", attributes);
+        return CrmCall.json(method, URI.create(settings.root() + "/Api/V8/module"), Map.of("data", data))
+                .header("Content-Type", MEDIA_TYPE).header("Accept", MEDIA_TYPE);
+    }
+
+    private CompletableFuture<HttpResponse<String>> sendWrite(CrmCall call, WriteRequest request, long start) {
+        return tokens.withToken(token -> http.send(call.header("Authorization", "Bearer " + token.value()),
+                request.budget().minus(context.since(start)), request.trace(), request.abort()));
+    }
+
+    private JsonNode requireWritten(HttpResponse<String> response) {
+        if (response.statusCode() / 100 != 2) throw writeFailure(response);
+        return http.json(response);
+    }
+
+    /** The status failure, with SuiteCRM's {@code errors.detail} for a refusal of the request as sent. */
+    private CrmException writeFailure(HttpResponse<String> response) {
+        CrmException failure = http.statusFailure(response);
+        String detail = failure.kind() == CrmException.Kind.HTTP_STATUS ? detail(response) : "";
+        return detail.isEmpty() ? failure : failure.withMessage(failure.getMessage() + ": " + detail);
+    }
+
+    private WriteResult written(JsonNode reply, String module, String id, boolean earlier) {
+        String saved = reply.path("data").path("id").asText(id);
+        return new WriteResult(module, saved, recordUrl(settings.root(), module, saved), earlier);
     }
 
     // --- schema -------------------------------------------------------------------------------

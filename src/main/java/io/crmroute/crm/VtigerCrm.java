@@ -87,20 +87,21 @@ final class VtigerCrm implements CrmConnector {
             }
             String query = VtigerQuery.select(request.object(), request.field(), values, request.fields(), request.limit() + 1);
             long start = context.ticker().read();
-            return sessions.withToken(session -> ask(query, session.value(), request, start), VtigerCrm::invalidSession)
+            return sessions.withToken(session -> ask(query, session.value(), request.budget().minus(context.since(start)), request.trace(),
+                            request.abort()), VtigerCrm::invalidSession)
                     .thenApply(reply -> read(reply, request.limit(), request.object()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<JsonNode> ask(String query, String session, LookupRequest request, long start) {
+    /** {@code GET operation=query} within {@code budget}, the session masked in the trace. */
+    private CompletableFuture<JsonNode> ask(String query, String session, Duration budget, java.util.function.Consumer<String> trace, LookupAbort abort) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("operation", "query");
         parameters.put("sessionName", session);
         parameters.put("query", query);
-        return http.send(CrmCall.get(endpoint, parameters), request.budget().minus(context.since(start)),
-                        line -> request.trace().accept(Secrets.mask(line, java.util.Set.of(session))), request.abort())
+        return http.send(CrmCall.get(endpoint, parameters), budget, line -> trace.accept(Secrets.mask(line, java.util.Set.of(session))), abort)
                 .thenApply(response -> http.json(http.requireSuccess(response)));
     }
 
@@ -151,6 +152,129 @@ final class VtigerCrm implements CrmConnector {
             default:
                 return CrmException.Kind.BAD_RESPONSE;
         }
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /**
+     * Create: {@code POST operation=create} with {@code elementType} and the fields as the {@code element} JSON
+     * ({@code assigned_user_id} the session's user unless set); update: {@code operation=revise}, the id and the
+     * changed fields only (an {@code update} would blank the rest); log-call: an Event with {@code activitytype=Call},
+     * held, at the call's time (UTC), linked by {@code contact_id} to a matched contact, by {@code parent_id} to any
+     * other record. Vtiger has no idempotency key: with a key field the create keeps the call key's name-based UUID
+     * there (VTQL has no escaping; a UUID needs none) and asks {@code operation=query} for it first.
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        try {
+            CrmWrite write = request.write();
+            List<String> names = new ArrayList<>(write.fields().keySet());
+            names.add(write.object());
+            SugarCrm.keyField(write).ifPresent(names::add);
+            for (String name : names) {
+                if (!VtigerQuery.isIdentifier(name)) {
+                    return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a Vtiger module or field name: " + name));
+                }
+            }
+            long start = context.ticker().read();
+            if (write instanceof CrmWrite.Update update) {
+                Map<String, String> element = new LinkedHashMap<>(update.fields());
+                element.put("id", update.recordId());
+                return post("revise", element, Map.of(), request, start)
+                        .thenApply(saved -> written(saved, update.object(), update.recordId(), false));
+            }
+            if (write instanceof CrmWrite.LogCall logCall) {
+                return createOnce("Events", eventFields(logCall), logCall.keyField(), logCall.callKey(), request, start);
+            }
+            CrmWrite.Create create = (CrmWrite.Create) write;
+            return createOnce(create.object(), create.fields(), create.keyField(), create.callKey(), request, start);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /** An update always; a create or call log when its key field holds the call key to look for. */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return SugarCrm.lookedUpByKeyField(write);
+    }
+
+    /** The Event: a held call at the time it came in, on the matched record; the route's fields over these. */
+    private static Map<String, String> eventFields(CrmWrite.LogCall logCall) {
+        CrmWrite.CallFacts call = logCall.call();
+        java.time.LocalDateTime started = java.time.LocalDateTime.ofInstant(call.started(), java.time.ZoneOffset.UTC);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("subject", logCall.subject());
+        fields.put("activitytype", "Call");
+        fields.put("eventstatus", "Held");
+        fields.put("date_start", java.time.format.DateTimeFormatter.ISO_LOCAL_DATE.format(started));
+        fields.put("time_start", java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").format(started));
+        fields.put("due_date", fields.get("date_start"));
+        fields.put("time_end", fields.get("time_start"));
+        fields.put("duration_hours", "0");
+        fields.put("duration_minutes", "0");
+        fields.put(logCall.object().equals("Contacts") ? "contact_id" : "parent_id", logCall.recordId());
+        fields.put("description", "Inbound call from " + call.callerId() + " to " + call.dnid()
+                + (call.uniqueid().isEmpty() ? "" : " (Asterisk " + call.uniqueid() + ")"));
+        fields.putAll(logCall.fields());
+        return fields;
+    }
+
+    /** With a key field: the record that holds the call key's UUID if there is one (made by an earlier attempt), else a new one. */
+    private CompletableFuture<WriteResult> createOnce(String module, Map<String, String> fields, Optional<String> keyField, String callKey,
+            WriteRequest request, long start) {
+        Map<String, String> element = new LinkedHashMap<>(fields);
+        String key = SuiteCrm.idOf(callKey);
+        keyField.ifPresent(field -> element.put(field, key));
+        Map<String, String> create = Map.of("elementType", module);
+        if (keyField.isEmpty()) return post("create", element, create, request, start).thenApply(saved -> written(saved, module, "", false));
+        String query = VtigerQuery.select(module, keyField.get(), List.of(key), List.of(keyField.get()), 1);
+        return sessions.withToken(session -> ask(query, session.value(), request.budget().minus(context.since(start)), request.trace(), request.abort()),
+                        VtigerCrm::invalidSession)
+                .thenCompose(reply -> {
+                    JsonNode earlier = result(reply, "query").path(0);
+                    if (earlier.hasNonNull("id")) return CompletableFuture.completedFuture(written(earlier, module, "", true));
+                    return post("create", element, create, request, start).thenApply(saved -> written(saved, module, "", false));
+                });
+    }
+
+    /**
+     * {@code POST operation={operation}} with the session, {@code element} as JSON ({@code assigned_user_id} the
+     * session's user unless given) and {@code more} parameters, within what is left of the budget; its result.
+     */
+    private CompletableFuture<JsonNode> post(String operation, Map<String, String> element, Map<String, String> more, WriteRequest request, long start) {
+        return sessions.withToken(session -> {
+            Map<String, String> values = new LinkedHashMap<>(element);
+            if (!operation.equals("revise")) session.extra("userId").ifPresent(user -> values.putIfAbsent("assigned_user_id", user));
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("operation", operation);
+            form.put("sessionName", session.value());
+            form.putAll(more);
+            form.put("element", elementJson(values));
+            return http.send(CrmCall.postForm(URI.create(endpoint), form), request.budget().minus(context.since(start)),
+                            line -> request.trace().accept(Secrets.mask(line, java.util.Set.of(session.value()))), request.abort())
+                    .thenApply(response -> http.json(http.requireSuccess(response)));
+        }, VtigerCrm::invalidSession).thenApply(reply -> result(reply, operation));
+    }
+
+    private static String elementJson(Map<String, String> element) {
+        try {
+            return CrmHttp.JSON.writeValueAsString(element);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("element is not writable as JSON", e);
+        }
+    }
+
+    /** The saved record's webservice id ({@code knownId} when the result names none) and its page. */
+    private WriteResult written(JsonNode saved, String module, String knownId, boolean earlier) {
+        String id = saved.path("id").asText(knownId);
+        if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "result has no id");
+        return new WriteResult(module, id, recordUrl(settings.uiUrl(), module, id), earlier);
     }
 
     // --- schema -------------------------------------------------------------------------------
@@ -218,9 +342,13 @@ final class VtigerCrm implements CrmConnector {
                     return http.send(CrmCall.postForm(URI.create(endpoint), form), spec.timeout(), LookupRequest.NO_TRACE);
                 })
                 .thenApply(response -> {
-                    String session = result(http.json(http.requireSuccess(response)), "login").path("sessionName").asText("");
+                    JsonNode login = result(http.json(http.requireSuccess(response)), "login");
+                    String session = login.path("sessionName").asText("");
                     if (session.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "login reply has no sessionName");
-                    return new AccessToken(session, context.clock().instant().plus(settings.sessionLifetime()), Map.of());
+                    // the user's webservice id (19x1): whom a record crmroute creates is assigned to, unless the route says
+                    String userId = login.path("userId").asText("");
+                    return new AccessToken(session, context.clock().instant().plus(settings.sessionLifetime()),
+                            userId.isEmpty() ? Map.of() : Map.of("userId", userId));
                 });
     }
 

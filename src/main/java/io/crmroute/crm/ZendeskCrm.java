@@ -1,17 +1,21 @@
 package io.crmroute.crm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -122,8 +126,155 @@ final class ZendeskCrm implements CrmConnector {
         return Optional.of(baseUrl + "/agent/" + type + "s/" + RecordPages.encode(id));
     }
 
-    private CompletableFuture<LookupResult> failed(CrmException.Kind kind, String detail) {
+    private <T> CompletableFuture<T> failed(CrmException.Kind kind, String detail) {
         return CompletableFuture.failedFuture(http.failure(kind, detail));
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /**
+     * Create: a ticket is {@code POST /api/v2/tickets} with {@code Idempotency-Key} = the call key (Zendesk
+     * answers a retry with the ticket it made); a user or organization with {@code key-field: external_id} is
+     * {@code POST /api/v2/{users|organizations}/create_or_update} with {@code external_id} = the call key (a
+     * retry finds it and answers 200), without a key field a plain {@code POST /api/v2/{users|organizations}}.
+     * Update: {@code PUT /api/v2/{type}s/{id}}. Log-call: a ticket for the matched user (its requester) or
+     * organization, the call told in a private comment (a voice comment needs a recording), with the call key
+     * as {@code Idempotency-Key}. Field names with dots nest ({@code user_fields.tier}, {@code comment.body});
+     * {@code custom_field_{id}}, as {@link #fields} lists ticket fields, goes into {@code custom_fields}.
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        try {
+            CrmWrite write = request.write();
+            String type = type(write.object());
+            if (type == null) return failed(CrmException.Kind.CONFIG, "object must be users, organizations or tickets: " + write.object());
+            if (write instanceof CrmWrite.Update update) {
+                CrmCall call = CrmCall.json("PUT", URI.create(settings.baseUrl() + "/api/v2/" + type + "s/" + CrmCall.encode(update.recordId())),
+                        Map.of(type, body(update.fields())));
+                return send(call, request).thenApply(response -> written(response, type, update.recordId(), false));
+            }
+            if (write instanceof CrmWrite.LogCall logCall) return logCall(logCall, type, request);
+            return create((CrmWrite.Create) write, type, request);
+        } catch (RuntimeException e) {
+            // e.g. a dotted name under a plain one (tags and tags.x): no JSON holds both
+            return CompletableFuture.failedFuture(e instanceof CrmException ? e
+                    : http.failure(CrmException.Kind.CONFIG, "fields cannot be written as Zendesk JSON: " + e.getMessage()));
+        }
+    }
+
+    @Override
+    public Set<WriteKind> writeKinds() {
+        return EnumSet.allOf(WriteKind.class);
+    }
+
+    /** Tickets and call logs always (the idempotency key); users and organizations with {@code key-field: external_id}. */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        if (!(write instanceof CrmWrite.Create create)) return true;
+        return "ticket".equals(type(create.object())) || create.keyField().filter(EXTERNAL_ID::equals).isPresent();
+    }
+
+    private static final String EXTERNAL_ID = "external_id";
+
+    private CompletableFuture<WriteResult> create(CrmWrite.Create create, String type, WriteRequest request) {
+        Map<String, String> fields = new LinkedHashMap<>(create.fields());
+        create.keyField().ifPresent(key -> fields.put(key, create.callKey()));
+        if (type.equals("ticket")) return ticket(body(fields), request, create.callKey());
+        boolean upsert = create.keyField().isPresent();
+        if (upsert && !create.keyField().get().equals(EXTERNAL_ID)) {
+            return failed(CrmException.Kind.CONFIG, "Zendesk finds " + type + "s again only by external_id, not " + create.keyField().get());
+        }
+        String path = "/api/v2/" + type + "s" + (upsert ? "/create_or_update" : "");
+        CrmCall call = CrmCall.postJson(URI.create(settings.baseUrl() + path), Map.of(type, body(fields)));
+        // create_or_update answers 201 for a new record, 200 for the one an earlier attempt made
+        return send(call, request).thenApply(response -> written(response, type, "", upsert && response.statusCode() == 200));
+    }
+
+    private CompletableFuture<WriteResult> logCall(CrmWrite.LogCall logCall, String type, WriteRequest request) {
+        if (type.equals("ticket")) return failed(CrmException.Kind.CONFIG, "a call is logged on a user or an organization, not a ticket");
+        CrmWrite.CallFacts call = logCall.call();
+        ObjectNode ticket = CrmHttp.JSON.createObjectNode();
+        ticket.set(type.equals("user") ? "requester_id" : "organization_id", idNode(logCall.recordId()));
+        ticket.put("subject", logCall.subject());
+        ObjectNode comment = ticket.putObject("comment");
+        comment.put("body", "Inbound call from " + call.callerId() + " to " + call.dnid() + " at " + call.started()
+                + (call.uniqueid().isEmpty() ? "" : " (Asterisk " + call.uniqueid() + ")"));
+        comment.put("public", false);
+        Map<String, String> fields = new LinkedHashMap<>(logCall.fields());
+        logCall.keyField().ifPresent(key -> fields.put(key, logCall.callKey()));
+        merge(ticket, body(fields));
+        return ticket(ticket, request, logCall.callKey());
+    }
+
+    /** {@code POST /api/v2/tickets} once per call key: a retry gets the ticket made before ({@code x-idempotency-lookup: hit}). */
+    private CompletableFuture<WriteResult> ticket(ObjectNode ticket, WriteRequest request, String callKey) {
+        CrmCall call = CrmCall.postJson(URI.create(settings.baseUrl() + "/api/v2/tickets"), Map.of("ticket", ticket))
+                .header("Idempotency-Key", callKey);
+        return send(call, request).thenApply(response -> written(response, "ticket", "",
+                "hit".equalsIgnoreCase(response.headers().firstValue("x-idempotency-lookup").orElse(""))));
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(CrmCall call, WriteRequest request) {
+        return http.send(call.header("Authorization", settings.authorization()), request.budget(), request.trace(), request.abort());
+    }
+
+    /**
+     * {@code {"user":{"id":35436,...}}}: the record ({@code knownId} when the reply names none) and its page; a
+     * refusal with Zendesk's error code.
+     */
+    private WriteResult written(HttpResponse<String> response, String type, String knownId, boolean earlier) {
+        if (response.statusCode() / 100 != 2) {
+            CrmException failure = http.statusFailure(response);
+            String error = errorCode(response);
+            throw error.isEmpty() ? failure : failure.withMessage(failure.getMessage() + " " + error);
+        }
+        String id = http.json(response).path(type).path("id").asText(knownId);
+        if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no " + type + ".id");
+        return new WriteResult(type + "s", id, recordUrl(settings.baseUrl(), type, id), earlier);
+    }
+
+    /** Zendesk's {@code error} code of a refusal ({@code RecordInvalid}), when it is a plain one. */
+    private String errorCode(HttpResponse<String> response) {
+        try {
+            String error = http.json(response).path("error").asText("");
+            return error.matches("[A-Za-z_]{1,40}") ? error : "";
+        } catch (CrmException notJson) {
+            return "";
+        }
+    }
+
+    /** The fields as Zendesk's JSON: {@code a.b} nested, {@code custom_field_N} as {@code custom_fields:[{id:N,value}]}. */
+    static ObjectNode body(Map<String, String> fields) {
+        ObjectNode body = CrmHttp.JSON.createObjectNode();
+        fields.forEach((name, value) -> {
+            java.util.regex.Matcher custom = CUSTOM_FIELD.matcher(name);
+            if (custom.matches()) {
+                body.withArrayProperty("custom_fields").addObject().put("id", Long.parseLong(custom.group(1))).put("value", value);
+                return;
+            }
+            ObjectNode parent = body;
+            String[] path = name.split("\\.");
+            for (int k = 0; k < path.length - 1; k++) parent = parent.withObjectProperty(path[k]);
+            if (parent.has(path[path.length - 1])) throw new IllegalArgumentException(name + " is written twice");
+            parent.put(path[path.length - 1], value);
+        });
+        return body;
+    }
+
+    private static final Pattern CUSTOM_FIELD = Pattern.compile("custom_field_(\\d{1,18})");
+
+    /** {@code more} laid over {@code into}, nested objects merged, so a field can set {@code comment.public}. */
+    private static void merge(ObjectNode into, ObjectNode more) {
+        more.fields().forEachRemaining(entry -> {
+            JsonNode held = into.get(entry.getKey());
+            if (held instanceof ObjectNode heldObject && entry.getValue() instanceof ObjectNode moreObject) merge(heldObject, moreObject);
+            else into.set(entry.getKey(), entry.getValue());
+        });
+    }
+
+    /** A Zendesk id as the number it is (a matched record's id is digits), anything else as text for Zendesk to refuse. */
+    private static JsonNode idNode(String id) {
+        return id.matches("\\d{1,18}") ? CrmHttp.JSON.getNodeFactory().numberNode(Long.parseLong(id)) : CrmHttp.JSON.getNodeFactory().textNode(id);
     }
 
     // --- schema -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** A CRM on 127.0.0.1 answering from a script of replies, recording what it was asked. */
 final class FakeCrmServer implements AutoCloseable {
@@ -58,10 +59,20 @@ final class FakeCrmServer implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<Reply> script = new CopyOnWriteArrayList<>();
     private final Semaphore arrived = new Semaphore(0);
+    private final Function<Seen, Reply> responder;
 
     /** Answers the replies in order, repeating the last one. */
     FakeCrmServer(Reply... replies) throws IOException {
+        this((Function<Seen, Reply>) null);
         script.addAll(List.of(replies));
+    }
+
+    /**
+     * Answers each request with what {@code responder} makes of it: a CRM with state of its own (records a
+     * create stores, a key it remembers), for writes and their retries. Requests are answered one at a time.
+     */
+    FakeCrmServer(Function<Seen, Reply> responder) throws IOException {
+        this.responder = responder;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -97,7 +108,14 @@ final class FakeCrmServer implements AutoCloseable {
                     Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRequestURI().getRawPath()));
         }
         arrived.release();
-        Reply reply = script.get(Math.min(index, script.size() - 1));
+        Reply reply;
+        if (responder == null) {
+            reply = script.get(Math.min(index, script.size() - 1));
+        } else {
+            synchronized (responder) {
+                reply = responder.apply(seen.get(index));
+            }
+        }
         if (reply.status() == 0) {
             try {
                 closing.await(10, TimeUnit.SECONDS);
