@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** A CRM on 127.0.0.1 answering from a script of replies, recording what it was asked. */
 final class FakeCrmServer implements AutoCloseable {
@@ -58,9 +59,23 @@ final class FakeCrmServer implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<Reply> script = new CopyOnWriteArrayList<>();
     private final Semaphore arrived = new Semaphore(0);
+    private final Function<Seen, Reply> responder;
 
     /** Answers the replies in order, repeating the last one. */
     FakeCrmServer(Reply... replies) throws IOException {
+        this(null, replies);
+    }
+
+    /**
+     * Answers each request as {@code responder} makes the reply of it, for a CRM that keeps state (records a
+     * create stored, so a retry finds them); it is called one request at a time.
+     */
+    FakeCrmServer(Function<Seen, Reply> responder) throws IOException {
+        this(responder, new Reply[0]);
+    }
+
+    private FakeCrmServer(Function<Seen, Reply> responder, Reply... replies) throws IOException {
+        this.responder = responder;
         script.addAll(List.of(replies));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
@@ -90,14 +105,15 @@ final class FakeCrmServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        int index;
+        Reply reply;
         synchronized (seen) {
-            index = seen.size();
-            seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(),
-                    Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRequestURI().getRawPath()));
+            Seen request = new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRequestURI().getRawPath());
+            int index = seen.size();
+            seen.add(request);
+            arrived.release(); // before the responder, which may hold the reply back (requests still answered in order)
+            reply = responder != null ? responder.apply(request) : script.get(Math.min(index, script.size() - 1));
         }
-        arrived.release();
-        Reply reply = script.get(Math.min(index, script.size() - 1));
         if (reply.status() == 0) {
             try {
                 closing.await(10, TimeUnit.SECONDS);
