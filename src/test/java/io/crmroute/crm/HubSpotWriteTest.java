@@ -15,9 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static io.crmroute.crm.HubSpotCrmTest.HOSTILE;
@@ -205,29 +203,12 @@ class HubSpotWriteTest {
     @Test
     void bothRequestsOfAKeyedCallLogShareTheWritesBudget() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        server = new FakeCrmServer(seen -> {
-            if (seen.path().endsWith("/batch/upsert")) {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return Reply.json("{\"results\":[{\"id\":\"9003\",\"new\":true}]}");
-            }
-            return Reply.never();
-        });
+        server = new FakeCrmServer(WriteRetries.heldThenSilent(seen -> Reply.json("{\"results\":[{\"id\":\"9003\",\"new\":true}]}"),
+                seen -> seen.path().endsWith("/batch/upsert"), release));
         ManualTime time = new ManualTime();
         try (CrmContext driven = TestCrms.drivenBy(time)) {
             CrmWrite.LogCall log = new CrmWrite.LogCall("contacts", "151", "Inbound call", Map.of(), CALL, Optional.of("k"), CALL_KEY);
-            CompletableFuture<WriteResult> answer = hubspot(driven).write(new WriteRequest(log, Duration.ofSeconds(2)));
-            server.awaitRequests(1);
-            time.advance(Duration.ofMillis(1500)); // spent while the upsert is held
-            release.countDown();
-            server.awaitRequests(2);
-            time.advance(Duration.ofMillis(499));
-            assertFalse(answer.isDone(), "the association has the 500 ms left");
-            time.advance(Duration.ofMillis(1));
-            assertEquals("crm hs: no answer within 500 ms", failure(answer, CrmException.Kind.TIMEOUT).getMessage());
+            WriteRetries.theNextRequestHasWhatIsLeft(time, server, 1, release, hubspot(driven).write(new WriteRequest(log, WriteRetries.BUDGET)));
         }
     }
 

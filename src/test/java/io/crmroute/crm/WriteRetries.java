@@ -6,6 +6,8 @@ import io.crmroute.testing.ManualTime;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -60,5 +62,41 @@ final class WriteRetries {
         CrmException first = failure(attempt, CrmException.Kind.TIMEOUT);
         assertTrue(first.worthRetrying(), first.getMessage());
         return await(crm.write(new WriteRequest(write, BUDGET)));
+    }
+
+    /**
+     * {@code crm}'s responder, except that the first request {@code held} accepts is answered only once {@code release}
+     * opens, and every request after it is never answered.
+     */
+    static Function<Seen, Reply> heldThenSilent(Function<Seen, Reply> crm, Predicate<Seen> held, CountDownLatch release) {
+        AtomicBoolean passed = new AtomicBoolean();
+        return seen -> {
+            if (passed.get()) return Reply.never();
+            if (!held.test(seen)) return crm.apply(seen);
+            passed.set(true);
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return crm.apply(seen);
+        };
+    }
+
+    /**
+     * Shows that the request a write sends after the held one (request number {@code heldAt}) has only what is left of
+     * the write's {@link #BUDGET}: 1.5 s pass while the held one waits, and the next ends 500 ms after it is sent.
+     */
+    static void theNextRequestHasWhatIsLeft(ManualTime time, FakeCrmServer server, int heldAt, CountDownLatch release,
+            CompletableFuture<WriteResult> answer) throws InterruptedException {
+        server.awaitRequests(heldAt);
+        time.advance(Duration.ofMillis(1500));
+        release.countDown();
+        server.awaitRequests(heldAt + 1);
+        time.advance(Duration.ofMillis(499));
+        assertFalse(answer.isDone(), "the next request has the 500 ms left");
+        time.advance(Duration.ofMillis(1));
+        String message = failure(answer, CrmException.Kind.TIMEOUT).getMessage();
+        assertTrue(message.endsWith(": no answer within 500 ms"), message);
     }
 }
