@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -219,6 +220,17 @@ class DynamicsWriteTest {
             assertEquals(Set.of("phonecalls(" + idOf(CALL_KEY) + ")"), dataverse.records.keySet(), "one call");
             assertEquals(idOf(CALL_KEY), retry.id());
             assertTrue(retry.earlier());
+        }
+    }
+
+    @Test
+    void theLogicalNameLookupAndTheCreateShareTheWritesBudget() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server = new FakeCrmServer(WriteRetries.heldThenSilent(new Dataverse(), seen -> seen.path().endsWith("/EntityDefinitions"), release));
+        ManualTime time = new ManualTime();
+        try (CrmContext driven = TestCrms.drivenBy(time)) {
+            WriteRetries.theNextRequestHasWhatIsLeft(time, server, 2, release,
+                    dynamics(driven).write(new WriteRequest(newContact(Optional.empty()), WriteRetries.BUDGET)));
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -257,6 +258,17 @@ class ZohoWriteTest {
             assertEquals(1, zoho.records("Calls").size(), "one call");
             assertEquals(new WriteResult("Calls", "415086800000062401",
                     Optional.of("https://crm.zoho.com/crm/org20071234/tab/Calls/415086800000062401"), true), retry);
+        }
+    }
+
+    @Test
+    void theCoqlLookupAndTheInsertShareTheWritesBudget() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server = new FakeCrmServer(WriteRetries.heldThenSilent(new Zoho(), seen -> seen.path().endsWith("/coql"), release));
+        CrmWrite.LogCall log = new CrmWrite.LogCall("Contacts", "9", "Inbound call", Map.of(), CALL, Optional.of("Call_Key"), CALL_KEY);
+        ManualTime time = new ManualTime();
+        try (CrmContext driven = TestCrms.drivenBy(time)) {
+            WriteRetries.theNextRequestHasWhatIsLeft(time, server, 2, release, zoho(driven).write(new WriteRequest(log, WriteRetries.BUDGET)));
         }
     }
 
