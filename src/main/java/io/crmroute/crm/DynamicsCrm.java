@@ -268,13 +268,13 @@ final class DynamicsCrm implements CrmConnector {
                 return send(update.object() + "(" + CrmCall.encode(id) + ")", "If-Match", update.fields(), request, start)
                         .thenApply(response -> WriteResult.made(update.object(), id, recordUrl(settings.baseUrl(), logicalName, id)));
             }
-            if (write instanceof CrmWrite.Create create) {
-                return create(create.object(), logicalName, withKey(create.fields(), create.keyField(), create.callKey()), request, start);
-            }
-            CrmWrite.LogCall log = (CrmWrite.LogCall) write;
-            Map<String, Object> call = phoneCall(log, logicalName);
-            call.putAll(withKey(log.fields(), log.keyField(), log.callKey()));
-            return create("phonecalls", "phonecall", call, request, start);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            if (write instanceof CrmWrite.LogCall log) fields.putAll(phoneCall(log, logicalName));
+            fields.putAll(write.fields());
+            CrmWrites.keyField(write).ifPresent(key -> fields.put(key, write.callKey()));
+            return write instanceof CrmWrite.LogCall
+                    ? create("phonecalls", "phonecall", fields, request, start)
+                    : create(write.object(), logicalName, fields, request, start);
         });
     }
 
@@ -283,13 +283,6 @@ final class DynamicsCrm implements CrmConnector {
         String id = recordId(request.write().callKey());
         return send(set + "(" + id + ")", "If-None-Match", fields, request, start).thenApply(response ->
                 new WriteResult(set, id, recordUrl(settings.baseUrl(), logicalName, id), response.statusCode() == 412));
-    }
-
-    /** {@code fields}, and the call key in {@code keyField} when there is one. */
-    private static Map<String, String> withKey(Map<String, String> fields, Optional<String> keyField, String callKey) {
-        Map<String, String> all = new LinkedHashMap<>(fields);
-        keyField.ifPresent(key -> all.put(key, callKey));
-        return all;
     }
 
     /** The record id a create of {@code callKey} makes: the same GUID (name-based, version 3) on every retry. */
@@ -304,8 +297,7 @@ final class DynamicsCrm implements CrmConnector {
         call.put("phonenumber", log.call().callerId());
         call.put("directioncode", false);
         call.put("actualstart", log.call().started().toString());
-        call.put("description", "Inbound call from " + log.call().callerId()
-                + (log.call().dnid().isEmpty() ? "" : " to " + log.call().dnid()) + " (Asterisk uniqueid " + log.call().uniqueid() + ")");
+        call.put("description", CrmWrites.describe(log.call()));
         call.put("regardingobjectid_" + logicalName + "@odata.bind", "/" + log.object() + "(" + log.recordId() + ")");
         return call;
     }

@@ -180,9 +180,7 @@ final class HubSpotCrm implements CrmConnector {
     /** An update always; a create or call log when {@code keyField} names the unique property the batch upsert matches on. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        if (write instanceof CrmWrite.Create create) return create.keyField().isPresent();
-        if (write instanceof CrmWrite.LogCall call) return call.keyField().isPresent();
-        return true;
+        return CrmWrites.safeWithKeyField(write);
     }
 
     /**

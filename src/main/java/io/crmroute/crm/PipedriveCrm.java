@@ -259,9 +259,8 @@ final class PipedriveCrm implements CrmConnector {
      */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        if (write instanceof CrmWrite.Create create) return create.keyField().isPresent() && SEARCHABLE.contains(create.object());
-        if (write instanceof CrmWrite.LogCall call) return call.keyField().isPresent();
-        return true;
+        if (write instanceof CrmWrite.Create && !SEARCHABLE.contains(write.object())) return false; // no search finds what a retry looks for
+        return CrmWrites.safeWithKeyField(write);
     }
 
     /**
@@ -338,8 +337,7 @@ final class PipedriveCrm implements CrmConnector {
         activity.put("due_date", started.format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE));
         activity.put("due_time", started.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm")));
         activity.put(link, Long.parseLong(log.recordId()));
-        activity.put("note", "Inbound call from " + log.call().callerId()
-                + (log.call().dnid().isEmpty() ? "" : " to " + log.call().dnid()) + " (Asterisk uniqueid " + log.call().uniqueid() + ")");
+        activity.put("note", CrmWrites.describe(log.call()));
         activity.putAll(log.fields());
         log.keyField().ifPresent(key -> activity.put(key, log.callKey()));
         return activity;

@@ -245,9 +245,7 @@ final class ZohoCrm implements CrmConnector {
     /** An update always; a create or call log when {@code keyField} holds the call key (an upsert on it, or a COQL lookup of it first). */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        if (write instanceof CrmWrite.Create create) return create.keyField().isPresent();
-        if (write instanceof CrmWrite.LogCall call) return call.keyField().isPresent();
-        return true;
+        return CrmWrites.safeWithKeyField(write);
     }
 
     /**
@@ -282,8 +280,7 @@ final class ZohoCrm implements CrmConnector {
         call.put("Subject", log.subject());
         call.put("Call_Type", "Inbound");
         call.put("Call_Start_Time", CALL_TIME.format(log.call().started()));
-        call.put("Description", "Inbound call from " + log.call().callerId()
-                + (log.call().dnid().isEmpty() ? "" : " to " + log.call().dnid()) + " (Asterisk uniqueid " + log.call().uniqueid() + ")");
+        call.put("Description", CrmWrites.describe(log.call()));
         if (WHO_MODULES.contains(log.object())) {
             call.put("Who_Id", Map.of("id", log.recordId()));
         } else {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,8 +37,7 @@ class DynamicsWriteTest {
     private static final String TOKEN_PATH = "/0a1b2c3d-tenant/oauth2/v2.0/token";
     private static final String CALL_KEY = "1733110000.42/sales/nomatch/0";
     private static final String CONTACT = "c0ffee00-0000-0000-0000-000000000001";
-    private static final CrmWrite.CallFacts CALL = new CrmWrite.CallFacts(HOSTILE, "5551000", "1733110000.42",
-            Instant.parse("2026-01-05T09:00:00Z"));
+    private static final CrmWrite.CallFacts CALL = WriteRetries.HOSTILE_CALL;
 
     private final CrmContext context = CrmContext.create(new FakeClock(), new FakeTicker());
     private FakeCrmServer server;

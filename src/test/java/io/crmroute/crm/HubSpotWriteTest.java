@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +29,7 @@ class HubSpotWriteTest {
 
     private static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
     private static final String CALL_KEY = "1733110000.42/sales/nomatch/0";
-    private static final CrmWrite.CallFacts CALL = new CrmWrite.CallFacts(HOSTILE, "5551000", "1733110000.42",
-            Instant.parse("2026-01-05T09:00:00Z"));
+    private static final CrmWrite.CallFacts CALL = WriteRetries.HOSTILE_CALL;
 
     private final CrmContext context = CrmContext.create(new TestCrms.FakeClock(), Ticker.systemTicker());
     private FakeCrmServer server;

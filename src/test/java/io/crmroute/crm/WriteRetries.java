@@ -25,6 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class WriteRetries {
 
     static final Duration BUDGET = Duration.ofSeconds(2);
+    /** A call whose caller ID is {@link HubSpotCrmTest#HOSTILE}, as a call log tells it. */
+    static final CrmWrite.CallFacts HOSTILE_CALL = new CrmWrite.CallFacts(HubSpotCrmTest.HOSTILE, "5551000", "1733110000.42",
+            java.time.Instant.parse("2026-01-05T09:00:00Z"));
 
     private WriteRetries() {}
 

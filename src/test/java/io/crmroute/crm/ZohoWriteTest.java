@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -37,8 +36,7 @@ class ZohoWriteTest {
     private static final String SECRET = "1000.refresh.secret";
     /** A call key as a hostile route name or uniqueid could make it: a quote for COQL to escape. */
     private static final String CALL_KEY = "1733110000.42/o'brien\\/0";
-    private static final CrmWrite.CallFacts CALL = new CrmWrite.CallFacts(HOSTILE, "5551000", "1733110000.42",
-            Instant.parse("2026-01-05T09:00:00Z"));
+    private static final CrmWrite.CallFacts CALL = WriteRetries.HOSTILE_CALL;
 
     private final CrmContext context = CrmContext.create(new FakeClock(), new FakeTicker());
     private FakeCrmServer server;
