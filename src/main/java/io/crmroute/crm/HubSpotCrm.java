@@ -198,7 +198,8 @@ final class HubSpotCrm implements CrmConnector {
         try {
             if (write instanceof CrmWrite.Create create) {
                 return made(create.object(), create.fields(), create.keyField(), create.callKey(), Optional.empty(), request, start)
-                        .thenApply(made -> new WriteResult(create.object(), made.id(), recordUrl(settings, create.object(), made.id()), made.earlier()));
+                        .thenApply(made -> new WriteResult(create.object(), made.id(), recordUrl(settings, create.object(), made.id()),
+                                made.earlier()));
             }
             if (write instanceof CrmWrite.Update update) {
                 ObjectNode body = CrmHttp.JSON.createObjectNode();

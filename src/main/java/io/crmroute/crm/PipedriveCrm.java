@@ -254,8 +254,9 @@ final class PipedriveCrm implements CrmConnector {
     }
 
     /**
-     * An update always; a create or call log when {@code keyField} (a custom field) holds the call key and can be
-     * looked up first: a create of a searchable item type, a call log on a person, organization or deal.
+     * An update always; a create or call log when {@code keyField} holds the call key and can be looked up first: a
+     * create of an item type the search covers (a custom field), a call log (an activity text field, read back from
+     * the item's activities).
      */
     @Override
     public boolean retrySafe(CrmWrite write) {

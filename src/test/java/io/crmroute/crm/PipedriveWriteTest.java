@@ -33,7 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PipedriveWriteTest {
 
     private static final String TOKEN = "0123456789abcdef0123456789abcdef01234567";
+    /** A text custom field of persons (Pipedrive names custom fields by such hashes). */
     private static final String KEY_FIELD = "9f3c2a7d1e5b4c8a6f0d2e4b6a8c0e1f3a5b7c9d";
+    /** An activity's own text field: activities have no custom fields to hold the call key. */
+    private static final String ACTIVITY_KEY_FIELD = "public_description";
     /** A call key as a hostile route name could make it: URL syntax for the search's query string to escape. */
     private static final String CALL_KEY = "1733110000.42/a&term=x+y %/0";
     private static final CrmWrite.CallFacts CALL = new CrmWrite.CallFacts(HOSTILE, "5551000", "1733110000.42",
@@ -175,7 +178,7 @@ class PipedriveWriteTest {
     @Test
     void aKeyedCallLogReadsTheItemsDoneActivitiesFirst() throws Exception {
         server = new FakeCrmServer(new Pipedrive());
-        await(pipedrive(context).write(request(callOn("organizations", "3", Optional.of(KEY_FIELD)))));
+        await(pipedrive(context).write(request(callOn("organizations", "3", Optional.of(ACTIVITY_KEY_FIELD)))));
 
         Seen earlier = server.seen().get(0);
         assertEquals("GET", earlier.method());
@@ -183,7 +186,7 @@ class PipedriveWriteTest {
         assertEquals("done=1&start=0&limit=500", earlier.rawQuery());
         JsonNode activity = CrmHttp.JSON.readTree(server.seen().get(1).body());
         assertEquals(3, activity.path("org_id").asInt());
-        assertEquals(CALL_KEY, activity.path(KEY_FIELD).asText());
+        assertEquals(CALL_KEY, activity.path(ACTIVITY_KEY_FIELD).asText());
     }
 
     @Test
@@ -220,7 +223,8 @@ class PipedriveWriteTest {
         server = new FakeCrmServer(WriteRetries.firstReplyLost(pipedrive, seen -> seen.method().equals("POST"), Reply.never()));
         ManualTime time = new ManualTime();
         try (CrmContext driven = TestCrms.drivenBy(time)) {
-            WriteResult retry = WriteRetries.retriedAfterATimeout(time, server, 2, pipedrive(driven), callOn("persons", "7", Optional.of(KEY_FIELD)));
+            CrmWrite.LogCall log = callOn("persons", "7", Optional.of(ACTIVITY_KEY_FIELD));
+            WriteResult retry = WriteRetries.retriedAfterATimeout(time, server, 2, pipedrive(driven), log);
             assertEquals(1, pipedrive.of("activities").size(), "one activity");
             assertEquals(new WriteResult("activities", "100", Optional.empty(), true), retry);
         }
@@ -246,6 +250,6 @@ class PipedriveWriteTest {
         assertFalse(crm.retrySafe(new CrmWrite.Create("notes", Map.of(), Optional.of(KEY_FIELD), "k")), "no search finds a note");
         assertTrue(crm.retrySafe(new CrmWrite.Update("persons", "1", Map.of(), "k")));
         assertFalse(crm.retrySafe(callOn("persons", "1", Optional.empty())));
-        assertTrue(crm.retrySafe(callOn("persons", "1", Optional.of(KEY_FIELD))));
+        assertTrue(crm.retrySafe(callOn("persons", "1", Optional.of(ACTIVITY_KEY_FIELD))));
     }
 }
