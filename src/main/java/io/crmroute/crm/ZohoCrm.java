@@ -303,10 +303,10 @@ final class ZohoCrm implements CrmConnector {
             body.put("duplicate_check_fields", List.of(key));
             return send("POST", "/" + module + "/upsert", body, request, start).thenApply(response -> result(module, response));
         }
-        String query;
         if (!CoqlQuery.canMatch(request.write().callKey())) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "the call key cannot be looked up in COQL"));
         }
+        String query;
         try {
             query = CoqlQuery.select(module, key, List.of("id"), List.of(request.write().callKey()), 1);
         } catch (IllegalArgumentException e) {
