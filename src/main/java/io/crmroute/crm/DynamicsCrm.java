@@ -98,12 +98,14 @@ final class DynamicsCrm implements CrmConnector {
 
     /** A GET of {@code query} under the Web API root, within what is left of the CRM's timeout since {@code start}. */
     private CompletableFuture<JsonNode> metadata(String query, long start) {
-        URI uri = URI.create(settings.baseUrl() + "/api/data/" + settings.apiVersion() + "/" + query);
-        return tokens.withToken(token -> http.send(CrmCall.get(uri)
-                        .header("Authorization", "Bearer " + token.value())
-                        .header("Accept", "application/json")
-                        .header("OData-MaxVersion", "4.0")
-                        .header("OData-Version", "4.0"), spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE))
+        return metadata(query, () -> spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE, LookupAbort.NEVER);
+    }
+
+    /** A GET of {@code query} under the Web API root, within the time {@code left} when it is sent. */
+    private CompletableFuture<JsonNode> metadata(String query, java.util.function.Supplier<Duration> left, java.util.function.Consumer<String> trace,
+            LookupAbort abort) {
+        URI uri = URI.create(api() + "/" + query);
+        return tokens.withToken(token -> http.send(authorized(CrmCall.get(uri), token), left.get(), trace, abort))
                 .thenApply(response -> {
                     if (response.statusCode() < 200 || response.statusCode() > 299) throw statusFailure(response);
                     return http.json(response);
@@ -118,21 +120,29 @@ final class DynamicsCrm implements CrmConnector {
         URI uri;
         try {
             ODataQuery.requireName("object", request.object());
-            uri = URI.create(settings.baseUrl() + "/api/data/" + settings.apiVersion() + "/" + request.object() + "?"
+            uri = URI.create(api() + "/" + request.object() + "?"
                     + ODataQuery.queryString(request.field(), request.fields(), values));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
         }
         long start = context.ticker().read();
         return tokens.withToken(token -> {
-            CrmCall call = CrmCall.get(uri)
-                    .header("Authorization", "Bearer " + token.value())
-                    .header("Accept", "application/json")
-                    .header("OData-MaxVersion", "4.0")
-                    .header("OData-Version", "4.0")
-                    .header("Prefer", "odata.maxpagesize=" + request.limit());
+            CrmCall call = authorized(CrmCall.get(uri), token).header("Prefer", "odata.maxpagesize=" + request.limit());
             return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
         }).thenApply(response -> read(response, request.limit(), request.object()));
+    }
+
+    /** The Web API root, {@code {base-url}/api/data/{version}}. */
+    private String api() {
+        return settings.baseUrl() + "/api/data/" + settings.apiVersion();
+    }
+
+    /** {@code call} with the token and the OData headers every Web API request carries. */
+    private static CrmCall authorized(CrmCall call, AccessToken token) {
+        return call.header("Authorization", "Bearer " + token.value())
+                .header("Accept", "application/json")
+                .header("OData-MaxVersion", "4.0")
+                .header("OData-Version", "4.0");
     }
 
     private LookupResult read(HttpResponse<String> response, int limit, String entitySet) {
@@ -215,5 +225,109 @@ final class DynamicsCrm implements CrmConnector {
         form.put("scope", settings.scope());
         // The token outlives the lookup that asked for it, so it gets the CRM's timeout, not that lookup's budget.
         return OAuthTokenRequest.fetch(http, settings.tokenUrl(), form, spec.timeout(), context.clock(), FALLBACK_LIFETIME);
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    private static final Pattern GUID = Pattern.compile("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
+    /** Entity set name to logical name, read once from the metadata: record pages and regarding binds name the logical name. */
+    private final Map<String, String> logicalNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /** Always: a create's or call log's record id is made of the call key, so a retry can only find the first attempt's record. */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return true;
+    }
+
+    /**
+     * Create: {@code PATCH /{set}({guid})} with {@code If-None-Match: *}, the GUID made of the call key (a retry
+     * that finds it is answered 412: the first attempt made it). Update: {@code PATCH /{set}({id})} with
+     * {@code If-Match: *} (never creates). Call log: a {@code phonecalls} record made as a create, regarding the record.
+     * The entity set's logical name (record pages, regarding binds) is read from the metadata once per set.
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        CrmWrite write = request.write();
+        long start = context.ticker().read();
+        try {
+            ODataQuery.requireName("object", write.object());
+            if (write instanceof CrmWrite.LogCall log && !GUID.matcher(log.recordId()).matches()) {
+                throw new IllegalArgumentException("record id is not a Dataverse GUID: " + log.recordId());
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
+        }
+        return logicalName(write.object(), request, start).thenCompose(logicalName -> {
+            if (write instanceof CrmWrite.Update update) {
+                String id = update.recordId();
+                return send(update.object() + "(" + CrmCall.encode(id) + ")", "If-Match", update.fields(), request, start)
+                        .thenApply(response -> WriteResult.made(update.object(), id, recordUrl(settings.baseUrl(), logicalName, id)));
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            if (write instanceof CrmWrite.LogCall log) fields.putAll(phoneCall(log, logicalName));
+            fields.putAll(write.fields());
+            CrmWrites.keyField(write).ifPresent(key -> fields.put(key, write.callKey()));
+            return write instanceof CrmWrite.LogCall
+                    ? create("phonecalls", "phonecall", fields, request, start)
+                    : create(write.object(), logicalName, fields, request, start);
+        });
+    }
+
+    /** A record of {@code set} with the id made of the call key; a 412 says a retry found the first attempt's record. */
+    private CompletableFuture<WriteResult> create(String set, String logicalName, Map<String, ?> fields, WriteRequest request, long start) {
+        String id = recordId(request.write().callKey());
+        return send(set + "(" + id + ")", "If-None-Match", fields, request, start).thenApply(response ->
+                new WriteResult(set, id, recordUrl(settings.baseUrl(), logicalName, id), response.statusCode() == 412));
+    }
+
+    /** The record id a create of {@code callKey} makes: the same GUID (name-based, version 3) on every retry. */
+    static String recordId(String callKey) {
+        return java.util.UUID.nameUUIDFromBytes(callKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /** An incoming phone call from the caller ID, regarding the record (the route's fields are laid over these). */
+    static Map<String, Object> phoneCall(CrmWrite.LogCall log, String logicalName) {
+        Map<String, Object> call = new LinkedHashMap<>();
+        call.put("subject", log.subject());
+        call.put("phonenumber", log.call().callerId());
+        call.put("directioncode", false);
+        call.put("actualstart", log.call().started().toString());
+        call.put("description", CrmWrites.describe(log.call()));
+        call.put("regardingobjectid_" + logicalName + "@odata.bind", "/" + log.object() + "(" + log.recordId() + ")");
+        return call;
+    }
+
+    /** {@code entitySet}'s logical name, from the metadata the first time. */
+    private CompletableFuture<String> logicalName(String entitySet, WriteRequest request, long start) {
+        String known = logicalNames.get(entitySet);
+        if (known != null) return CompletableFuture.completedFuture(known);
+        return metadata(DynamicsSchema.entityOfSet(entitySet), () -> request.budget().minus(context.since(start)), request.trace(), request.abort())
+                .thenApply(reply -> {
+                    String name = DynamicsSchema.logicalName(reply, http)
+                            .orElseThrow(() -> http.failure(CrmException.Kind.CONFIG, "no entity set " + entitySet + " the CRM user can use"));
+                    logicalNames.put(entitySet, name);
+                    return name;
+                });
+    }
+
+    /**
+     * {@code PATCH {api}/{key}} of {@code fields} with {@code condition: *} ({@code If-Match}: update only;
+     * {@code If-None-Match}: create only, 412 when the record exists), within what is left of the write's budget.
+     * A 2xx, or a create's 412, is the answer; anything else its status failure.
+     */
+    private CompletableFuture<HttpResponse<String>> send(String key, String condition, Map<String, ?> fields, WriteRequest request, long start) {
+        URI uri = URI.create(api() + "/" + key);
+        return tokens.withToken(token -> http.send(authorized(CrmCall.json("PATCH", uri, fields), token).header(condition, "*"),
+                request.budget().minus(context.since(start)), request.trace(), request.abort())).thenApply(response -> {
+                    int status = response.statusCode();
+                    boolean exists = status == 412 && condition.equals("If-None-Match");
+                    if ((status < 200 || status > 299) && !exists) throw statusFailure(response);
+                    return response;
+                });
     }
 }

@@ -61,11 +61,13 @@ final class HubSpotCrm implements CrmConnector {
     private final CrmSpec spec;
     private final Settings settings;
     private final CrmHttp http;
+    private final CrmContext context;
 
     HubSpotCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
         this.settings = settings;
         this.http = new CrmHttp(spec, context);
+        this.context = context;
     }
 
     @Override
@@ -162,5 +164,157 @@ final class HubSpotCrm implements CrmConnector {
         String typeId = OBJECT_TYPE_IDS.getOrDefault(object.toLowerCase(java.util.Locale.ROOT), object);
         return settings.portalId().map(portal -> settings.uiUrl() + "/contacts/" + portal + "/record/"
                 + RecordPages.encode(typeId) + "/" + RecordPages.encode(id));
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /** HubSpot-defined association type ids of a call to the standard objects a call is logged on. */
+    static final Map<String, Integer> CALL_ASSOCIATION_TYPES = Map.of("contacts", 194, "companies", 182, "deals", 206, "tickets", 220);
+    private static final Pattern ERROR_CATEGORY = Pattern.compile("[A-Z_]{1,64}");
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /** An update always; a create or call log when {@code keyField} names the unique property the batch upsert matches on. */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return CrmWrites.safeWithKeyField(write);
+    }
+
+    /**
+     * Create: {@code POST /crm/v3/objects/{type}}, or with a key field {@code POST .../batch/upsert} on it.
+     * Update: {@code PATCH /crm/v3/objects/{type}/{id}}. Call log: a {@code calls} object made the same two ways,
+     * associated with the record (inline when made by a plain create, by the v4 default association after an upsert).
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        CrmWrite write = request.write();
+        if (!OBJECT.matcher(write.object()).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a HubSpot object type: " + write.object()));
+        }
+        long start = context.ticker().read();
+        try {
+            if (write instanceof CrmWrite.Create create) {
+                return made(create.object(), create.fields(), create.keyField(), create.callKey(), Optional.empty(), request, start)
+                        .thenApply(made -> new WriteResult(create.object(), made.id(), recordUrl(settings, create.object(), made.id()),
+                                made.earlier()));
+            }
+            if (write instanceof CrmWrite.Update update) {
+                ObjectNode body = CrmHttp.JSON.createObjectNode();
+                body.set("properties", CrmHttp.JSON.valueToTree(update.fields()));
+                CrmCall call = CrmCall.json("PATCH", objectsUri(update.object() + "/" + CrmCall.encode(update.recordId())), body);
+                return send(call, request, start).thenApply(reply -> WriteResult.made(update.object(),
+                        reply.path("id").asText(update.recordId()), recordUrl(settings, update.object(), update.recordId())));
+            }
+            return logCall((CrmWrite.LogCall) write, request, start);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * A {@code calls} object on the record. Without a key field: one create with the association inline (HubSpot's
+     * type id for the object needed). With one: an upsert on it, then the default association, which a retry
+     * repeats harmlessly (associating twice is still one association).
+     */
+    private CompletableFuture<WriteResult> logCall(CrmWrite.LogCall log, WriteRequest request, long start) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("hs_timestamp", log.call().started().toString());
+        properties.put("hs_call_title", log.subject());
+        properties.put("hs_call_direction", "INBOUND");
+        properties.put("hs_call_status", "COMPLETED");
+        properties.put("hs_call_from_number", log.call().callerId());
+        if (!log.call().dnid().isEmpty()) properties.put("hs_call_to_number", log.call().dnid());
+        properties.putAll(log.fields());
+        if (log.keyField().isEmpty()) {
+            Integer type = CALL_ASSOCIATION_TYPES.get(log.object());
+            if (type == null) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "a call log without key-field attaches to "
+                        + String.join(", ", new java.util.TreeSet<>(CALL_ASSOCIATION_TYPES.keySet())) + ", not " + log.object()));
+            }
+            ObjectNode association = CrmHttp.JSON.createObjectNode();
+            association.putObject("to").put("id", log.recordId());
+            association.putArray("types").addObject().put("associationCategory", "HUBSPOT_DEFINED").put("associationTypeId", type);
+            return made("calls", properties, Optional.empty(), log.callKey(), Optional.of(association), request, start)
+                    .thenApply(made -> new WriteResult("calls", made.id(), Optional.empty(), made.earlier()));
+        }
+        return made("calls", properties, log.keyField(), log.callKey(), Optional.empty(), request, start).thenCompose(made -> {
+            URI associate = URI.create(settings.baseUrl() + "/crm/v4/objects/calls/" + CrmCall.encode(made.id()) + "/associations/default/"
+                    + log.object() + "/" + CrmCall.encode(log.recordId()));
+            return send(new CrmCall("PUT", associate, Map.of(), Optional.empty()), request, start)
+                    .thenApply(ignored -> new WriteResult("calls", made.id(), Optional.empty(), made.earlier()));
+        });
+    }
+
+    /** A record's id, and whether an upsert found it rather than made it. */
+    private record Made(String id, boolean earlier) {}
+
+    /** {@code POST /crm/v3/objects/{type}} {properties, associations}, or the batch upsert of one input on {@code keyField} = call key. */
+    private CompletableFuture<Made> made(String type, Map<String, String> properties, Optional<String> keyField, String callKey,
+            Optional<ObjectNode> association, WriteRequest request, long start) {
+        ObjectNode body = CrmHttp.JSON.createObjectNode();
+        if (keyField.isEmpty()) {
+            body.set("properties", CrmHttp.JSON.valueToTree(properties));
+            association.ifPresent(one -> body.putArray("associations").add(one));
+            return send(CrmCall.postJson(objectsUri(type), body), request, start).thenApply(reply -> new Made(id(reply), false));
+        }
+        ObjectNode input = body.putArray("inputs").addObject();
+        input.put("idProperty", keyField.get());
+        input.put("id", callKey);
+        input.set("properties", CrmHttp.JSON.valueToTree(properties));
+        return http.send(authorized(CrmCall.postJson(objectsUri(type + "/batch/upsert"), body)), left(request, start), request.trace(),
+                request.abort()).thenApply(response -> {
+            JsonNode reply = json(response);
+            JsonNode result = reply.path("results").path(0);
+            if (result.isObject()) return new Made(id(result), !result.path("new").asBoolean(true));
+            // 207 Multi-Status: the input was refused as given (an invalid value, idProperty not unique-valued).
+            String category = category(reply.path("errors").path(0));
+            throw http.failure(CrmException.Kind.HTTP_STATUS, "HTTP " + response.statusCode() + " upsert made nothing"
+                    + (category.isEmpty() ? "" : ": " + category), response.statusCode());
+        });
+    }
+
+    private URI objectsUri(String path) {
+        return URI.create(settings.baseUrl() + "/crm/v3/objects/" + path);
+    }
+
+    private String id(JsonNode record) {
+        String id = record.path("id").asText("");
+        if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no record id");
+        return id;
+    }
+
+    /** {@code call} with the token, within what is left of the write's budget: the 2xx reply's JSON. */
+    private CompletableFuture<JsonNode> send(CrmCall call, WriteRequest request, long start) {
+        return http.send(authorized(call), left(request, start), request.trace(), request.abort()).thenApply(this::json);
+    }
+
+    private CrmCall authorized(CrmCall call) {
+        return call.header("Authorization", "Bearer " + settings.apiToken()).header("Accept", "application/json");
+    }
+
+    private java.time.Duration left(WriteRequest request, long start) {
+        return request.budget().minus(context.since(start));
+    }
+
+    /** A 2xx reply's JSON; any other the status failure naming HubSpot's error category. */
+    private JsonNode json(java.net.http.HttpResponse<String> response) {
+        if (response.statusCode() >= 200 && response.statusCode() <= 299) return http.json(response);
+        CrmException failure = http.statusFailure(response);
+        String category;
+        try {
+            category = category(http.json(response));
+        } catch (CrmException notJson) {
+            category = "";
+        }
+        throw category.isEmpty() ? failure : failure.withMessage(failure.getMessage() + ": " + category);
+    }
+
+    /** HubSpot's {@code category} (VALIDATION_ERROR, CONFLICT...): never its message, which may echo the values sent. */
+    private static String category(JsonNode error) {
+        String category = error.path("category").asText("");
+        return ERROR_CATEGORY.matcher(category).matches() ? category : "";
     }
 }

@@ -237,4 +237,127 @@ final class PipedriveCrm implements CrmConnector {
             return fieldPage(list, next, fields, budget.minus(context.since(sent)), page + 1);
         });
     }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /** Item types the v2 search finds by a custom field's value: where a key field is looked up before a create. */
+    static final java.util.Set<String> SEARCHABLE = java.util.Set.of("persons", "organizations", "deals", "products", "leads");
+    /** The field of an activity that names the item a call log is on. */
+    private static final Map<String, String> ACTIVITY_LINKS = Map.of("persons", "person_id", "organizations", "org_id", "deals", "deal_id");
+    private static final Pattern ITEM_ID = Pattern.compile("[0-9]{1,18}");
+    /** Activities of one item read when looking for a keyed call log (Pipedrive's page limit). */
+    static final int ACTIVITIES_PAGE = 500;
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /**
+     * An update always; a create or call log when {@code keyField} holds the call key and can be looked up first: a
+     * create of an item type the search covers (a custom field), a call log (an activity text field, read back from
+     * the item's activities).
+     */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        if (write instanceof CrmWrite.Create && !SEARCHABLE.contains(write.object())) return false; // no search finds what a retry looks for
+        return CrmWrites.safeWithKeyField(write);
+    }
+
+    /**
+     * Create: {@code POST /v1/{items}}, with a key field after a v2 search of the call key in custom fields. Update:
+     * {@code PUT /v1/{items}/{id}}. Call log: {@code POST /v1/activities} of type call, done, on the item; with a key
+     * field after reading the item's done activities for one holding the call key. Pipedrive has no idempotency key
+     * nor upsert, so a lookup before the create is all there is (two retries racing could both miss).
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        CrmWrite write = request.write();
+        if (!OBJECT.matcher(write.object()).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "object is not a Pipedrive item type: " + write.object()));
+        }
+        long start = context.ticker().read();
+        try {
+            if (write instanceof CrmWrite.Update update) {
+                CrmCall put = CrmCall.json("PUT", URI.create(settings.baseUrl() + "/v1/" + update.object() + "/" + CrmCall.encode(update.recordId())),
+                        update.fields());
+                return send(put, request, start).thenApply(data -> made(update.object(), data, false));
+            }
+            if (write instanceof CrmWrite.Create create) return create(create, request, start);
+            return logCall((CrmWrite.LogCall) write, request, start);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<WriteResult> create(CrmWrite.Create create, WriteRequest request, long start) {
+        Map<String, Object> item = new LinkedHashMap<>(create.fields());
+        create.keyField().ifPresent(key -> item.put(key, create.callKey()));
+        CrmCall post = CrmCall.postJson(URI.create(settings.baseUrl() + "/v1/" + create.object()), item);
+        if (create.keyField().isEmpty()) return send(post, request, start).thenApply(data -> made(create.object(), data, false));
+        if (!SEARCHABLE.contains(create.object())) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "key-field needs an item type Pipedrive searches: "
+                    + String.join(", ", new java.util.TreeSet<>(SEARCHABLE))));
+        }
+        CrmCall search = CrmCall.get(settings.baseUrl() + "/api/v2/" + create.object() + "/search", CrmCall.ordered("term", create.callKey(),
+                "fields", "custom_fields", "exact_match", "true", "limit", "1"));
+        return send(search, request, start).thenCompose(data -> {
+            JsonNode found = data.path("items").path(0).path("item");
+            if (found.isObject()) return CompletableFuture.completedFuture(made(create.object(), found, true));
+            return send(post, request, start).thenApply(made -> made(create.object(), made, false));
+        });
+    }
+
+    private CompletableFuture<WriteResult> logCall(CrmWrite.LogCall log, WriteRequest request, long start) {
+        String link = ACTIVITY_LINKS.get(log.object());
+        if (link == null || !ITEM_ID.matcher(log.recordId()).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG,
+                    "a call log goes on a person, organization or deal by its numeric id, not " + log.object() + " " + log.recordId()));
+        }
+        Map<String, Object> activity = activity(log, link);
+        CrmCall post = CrmCall.postJson(URI.create(settings.baseUrl() + "/v1/activities"), activity);
+        if (log.keyField().isEmpty()) return send(post, request, start).thenApply(data -> made("activities", data, false));
+        String key = log.keyField().get();
+        CrmCall earlier = CrmCall.get(settings.baseUrl() + "/v1/" + log.object() + "/" + log.recordId() + "/activities",
+                CrmCall.ordered("done", "1", "start", "0", "limit", String.valueOf(ACTIVITIES_PAGE)));
+        return send(earlier, request, start).thenCompose(activities -> {
+            for (JsonNode done : activities) {
+                if (done.path(key).asText("").equals(log.callKey())) return CompletableFuture.completedFuture(made("activities", done, true));
+            }
+            return send(post, request, start).thenApply(data -> made("activities", data, false));
+        });
+    }
+
+    /** A done call activity on the item, due when the call came in (UTC), with the route's fields over these and the call key. */
+    static Map<String, Object> activity(CrmWrite.LogCall log, String link) {
+        java.time.ZonedDateTime started = log.call().started().atZone(java.time.ZoneOffset.UTC);
+        Map<String, Object> activity = new LinkedHashMap<>();
+        activity.put("subject", log.subject());
+        activity.put("type", "call");
+        activity.put("done", 1);
+        activity.put("due_date", started.format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE));
+        activity.put("due_time", started.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm")));
+        activity.put(link, Long.parseLong(log.recordId()));
+        activity.put("note", CrmWrites.describe(log.call()));
+        activity.putAll(log.fields());
+        log.keyField().ifPresent(key -> activity.put(key, log.callKey()));
+        return activity;
+    }
+
+    private WriteResult made(String itemType, JsonNode item, boolean earlier) {
+        String id = item.path("id").asText("");
+        if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no item id");
+        return new WriteResult(itemType, id, recordUrl(settings, itemType, id), earlier);
+    }
+
+    /** {@code call} with the token, within what is left of the write's budget: the 2xx reply's {@code data}. */
+    private CompletableFuture<JsonNode> send(CrmCall call, WriteRequest request, long start) {
+        return http.send(call.header("x-api-token", settings.apiToken()), request.budget().minus(context.since(start)), request.trace(),
+                request.abort()).thenApply(response -> {
+                    JsonNode reply = http.json(http.requireSuccess(response));
+                    if (!reply.isObject()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply is not a JSON object");
+                    if (!reply.path("success").asBoolean(true)) throw refusal(reply);
+                    return reply.path("data");
+                });
+    }
 }

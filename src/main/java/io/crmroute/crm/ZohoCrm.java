@@ -126,19 +126,8 @@ final class ZohoCrm implements CrmConnector {
     /** A GET under {@code /crm/{version}} within the CRM's timeout; Zoho's 400 about {@code object} names it. */
     private CompletableFuture<JsonNode> metadata(String path, String object) {
         long start = context.ticker().read();
-        return tokens.withToken(token -> {
-            Optional<String> api = settings.baseUrl().or(() -> token.extra("api_domain").map(CrmCall::withoutTrailingSlash));
-            if (api.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no api_domain"));
-            CrmCall call;
-            try {
-                call = CrmCall.get(URI.create(api.get() + "/crm/" + settings.apiVersion() + path))
-                        .header("Authorization", "Zoho-oauthtoken " + token.value())
-                        .header("Accept", "application/json");
-            } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "api_domain is not a URL"));
-            }
-            return http.send(call, spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE);
-        }, ZohoCrm::invalidToken).thenApply(response -> {
+        return withToken(root -> CrmCall.get(URI.create(root + path)),
+                call -> http.send(call, spec.timeout().minus(context.since(start)), LookupRequest.NO_TRACE)).thenApply(response -> {
             int status = response.statusCode();
             String code = status < 200 || status > 299 ? errorCode(response) : "";
             // An unknown module is 400 INVALID_MODULE (INVALID_DATA in some versions).
@@ -165,19 +154,30 @@ final class ZohoCrm implements CrmConnector {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
         }
         long start = context.ticker().read();
+        return withToken(root -> CrmCall.postJson(URI.create(root + "/coql"), body),
+                call -> http.send(call, request.withBudget(request.budget().minus(context.since(start)))))
+                .thenApply(response -> read(response, request.limit(), request.object()));
+    }
+
+    /**
+     * Sends the call {@code make} builds on the API root ({@code {base-url or the token's api_domain}/crm/{version}})
+     * with the token as {@code Authorization: Zoho-oauthtoken}; a stale token is replaced and the call sent once more.
+     */
+    private CompletableFuture<HttpResponse<String>> withToken(java.util.function.Function<String, CrmCall> make,
+            java.util.function.Function<CrmCall, CompletableFuture<HttpResponse<String>>> send) {
         return tokens.withToken(token -> {
             Optional<String> api = settings.baseUrl().or(() -> token.extra("api_domain").map(CrmCall::withoutTrailingSlash));
             if (api.isEmpty()) return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "token reply has no api_domain"));
             CrmCall call;
             try {
-                call = CrmCall.postJson(URI.create(api.get() + "/crm/" + settings.apiVersion() + "/coql"), body)
+                call = make.apply(api.get() + "/crm/" + settings.apiVersion())
                         .header("Authorization", "Zoho-oauthtoken " + token.value())
                         .header("Accept", "application/json");
             } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "api_domain is not a URL"));
             }
-            return http.send(call, request.withBudget(request.budget().minus(context.since(start))));
-        }, ZohoCrm::invalidToken).thenApply(response -> read(response, request.limit(), request.object()));
+            return send.apply(call);
+        }, ZohoCrm::invalidToken);
     }
 
     /** An expired or revoked token; other 401s (a scope mismatch) would not be cured by a new one. */
@@ -225,5 +225,150 @@ final class ZohoCrm implements CrmConnector {
         form.put("refresh_token", settings.refreshToken());
         // The token outlives the lookup that asked for it, so it gets the CRM's timeout, not that lookup's budget.
         return OAuthTokenRequest.fetch(http, settings.tokenUrl(), form, spec.timeout(), context.clock(), DEFAULT_LIFETIME);
+    }
+
+    // --- writes -------------------------------------------------------------------------------
+
+    /** Modules Zoho's upsert does not take: a key field there is looked up with COQL before the insert. */
+    static final java.util.Set<String> NOT_UPSERTABLE = java.util.Set.of("Calls", "Tasks", "Events");
+    /** Modules whose records a call names in {@code Who_Id}; any other is the {@code What_Id} with {@code $se_module}. */
+    private static final java.util.Set<String> WHO_MODULES = java.util.Set.of("Contacts", "Leads");
+    private static final Pattern API_NAME = Pattern.compile("[A-Za-z0-9_$]{1,100}");
+    private static final java.time.format.DateTimeFormatter CALL_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(java.time.ZoneOffset.UTC);
+
+    @Override
+    public java.util.Set<WriteKind> writeKinds() {
+        return java.util.EnumSet.allOf(WriteKind.class);
+    }
+
+    /** An update always; a create or call log when {@code keyField} holds the call key (an upsert on it, or a COQL lookup of it first). */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return CrmWrites.safeWithKeyField(write);
+    }
+
+    /**
+     * Create: {@code POST /crm/v7/{Module}}, with a key field {@code POST /{Module}/upsert} with it as the only
+     * {@code duplicate_check_fields} (Calls, Tasks and Events: a COQL lookup of it, then the insert). Update:
+     * {@code PUT /{Module}/{id}}. Call log: a Calls record made the same way. Zoho answers a refused record
+     * inside a 2xx reply ({@code data[0].status: error}): that fails with its code, not worth retrying.
+     */
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        CrmWrite write = request.write();
+        if (!ZohoSchema.MODULE.matcher(write.object()).matches()) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a module name: " + write.object()));
+        }
+        long start = context.ticker().read();
+        try {
+            if (write instanceof CrmWrite.Update update) {
+                return send("PUT", "/" + update.object() + "/" + CrmCall.encode(update.recordId()), records(update.fields()), request, start)
+                        .thenApply(response -> result(update.object(), response));
+            }
+            if (write instanceof CrmWrite.Create create) return create(create.object(), create.fields(), create.keyField(), request, start);
+            CrmWrite.LogCall log = (CrmWrite.LogCall) write;
+            return create("Calls", callFields(log), log.keyField(), request, start);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The Calls record of a call log: an inbound call that started then, on the record, with the route's fields over these. */
+    static Map<String, Object> callFields(CrmWrite.LogCall log) {
+        Map<String, Object> call = new LinkedHashMap<>();
+        call.put("Subject", log.subject());
+        call.put("Call_Type", "Inbound");
+        call.put("Call_Start_Time", CALL_TIME.format(log.call().started()));
+        call.put("Description", CrmWrites.describe(log.call()));
+        if (WHO_MODULES.contains(log.object())) {
+            call.put("Who_Id", Map.of("id", log.recordId()));
+        } else {
+            call.put("What_Id", Map.of("id", log.recordId()));
+            call.put("$se_module", log.object());
+        }
+        call.putAll(log.fields());
+        return call;
+    }
+
+    /** An insert; with a key field holding the call key, an upsert on it, or where Zoho has none a COQL lookup of it first. */
+    private CompletableFuture<WriteResult> create(String module, Map<String, ?> fields, Optional<String> keyField, WriteRequest request,
+            long start) {
+        Map<String, Object> record = new LinkedHashMap<>(fields);
+        if (keyField.isEmpty()) return insert(module, record, request, start);
+        String key = keyField.get();
+        record.put(key, request.write().callKey());
+        if (!NOT_UPSERTABLE.contains(module)) {
+            Map<String, Object> body = new LinkedHashMap<>(records(record));
+            body.put("duplicate_check_fields", List.of(key));
+            return send("POST", "/" + module + "/upsert", body, request, start).thenApply(response -> result(module, response));
+        }
+        if (!CoqlQuery.canMatch(request.write().callKey())) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "the call key cannot be looked up in COQL"));
+        }
+        String query;
+        try {
+            query = CoqlQuery.select(module, key, List.of("id"), List.of(request.write().callKey()), 1);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
+        }
+        return send("POST", "/coql", Map.of("select_query", query), request, start).thenCompose(response -> {
+            LookupResult earlier = read(response, 1, module);
+            if (earlier.isEmpty()) return insert(module, record, request, start);
+            CrmRecord found = earlier.records().get(0);
+            String id = found.id().orElseThrow(() -> http.failure(CrmException.Kind.BAD_RESPONSE, "COQL reply has no record id"));
+            return CompletableFuture.completedFuture(new WriteResult(module, id, recordUrl(settings, module, id), true));
+        });
+    }
+
+    private CompletableFuture<WriteResult> insert(String module, Map<String, Object> record, WriteRequest request, long start) {
+        return send("POST", "/" + module, records(record), request, start).thenApply(response -> result(module, response));
+    }
+
+    /** {@code {"data": [record]}}. */
+    private static Map<String, Object> records(Map<String, ?> record) {
+        return Map.of("data", List.of(record));
+    }
+
+    /** {@code body} as JSON to {@code path} under the API root, within what is left of the write's budget. */
+    private CompletableFuture<HttpResponse<String>> send(String method, String path, Object body, WriteRequest request, long start) {
+        return withToken(root -> CrmCall.json(method, URI.create(root + path), body),
+                call -> http.send(call, request.budget().minus(context.since(start)), request.trace(), request.abort()));
+    }
+
+    /**
+     * The record of {@code data[0]}, or the failure it or the reply's status tells; an upsert's {@code action: update}
+     * says the key matched, so a retry found what its first attempt made.
+     */
+    private WriteResult result(String module, HttpResponse<String> response) {
+        int status = response.statusCode();
+        JsonNode first;
+        try {
+            first = http.json(response).path("data").path(0);
+        } catch (CrmException notJson) {
+            if (status < 200 || status > 299) throw http.statusFailure(response);
+            throw notJson;
+        }
+        if (first.path("status").asText("").equals("success")) {
+            String id = first.path("details").path("id").asText("");
+            if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no details.id");
+            return new WriteResult(module, id, recordUrl(settings, module, id), first.path("action").asText("").equals("update"));
+        }
+        if (!first.isObject()) {
+            if (status >= 200 && status <= 299) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no data list");
+            CrmException failure = http.statusFailure(response);
+            String code = errorCode(response);
+            throw code.isEmpty() ? failure : failure.withMessage(failure.getMessage() + ": " + code);
+        }
+        String code = first.path("code").asText("");
+        String field = first.path("details").path("api_name").asText("");
+        String why = (ERROR_CODE.matcher(code).matches() ? code : "no code")
+                + (API_NAME.matcher(field).matches() ? " (field " + field + ")" : "");
+        if (status >= 200 && status <= 299) {
+            // A record refused as given inside a 2xx reply: sending it again fails the same way.
+            throw http.failure(CrmException.Kind.HTTP_STATUS, "HTTP " + status + " but the record was refused: " + why, status);
+        }
+        CrmException failure = http.statusFailure(response);
+        throw failure.withMessage(failure.getMessage() + ": " + why);
     }
 }

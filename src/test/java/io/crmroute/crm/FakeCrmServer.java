@@ -63,16 +63,20 @@ final class FakeCrmServer implements AutoCloseable {
 
     /** Answers the replies in order, repeating the last one. */
     FakeCrmServer(Reply... replies) throws IOException {
-        this((Function<Seen, Reply>) null);
-        script.addAll(List.of(replies));
+        this(null, replies);
     }
 
     /**
-     * Answers each request with what {@code responder} makes of it: a CRM with state of its own (records a
-     * create stores, a key it remembers), for writes and their retries. Requests are answered one at a time.
+     * Answers each request as {@code responder} makes the reply of it, for a CRM that keeps state (records a
+     * create stored, so a retry finds them); it is called one request at a time.
      */
     FakeCrmServer(Function<Seen, Reply> responder) throws IOException {
+        this(responder, new Reply[0]);
+    }
+
+    private FakeCrmServer(Function<Seen, Reply> responder, Reply... replies) throws IOException {
         this.responder = responder;
+        script.addAll(List.of(replies));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -101,20 +105,14 @@ final class FakeCrmServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        int index;
-        synchronized (seen) {
-            index = seen.size();
-            seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(),
-                    Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRequestURI().getRawPath()));
-        }
-        arrived.release();
         Reply reply;
-        if (responder == null) {
-            reply = script.get(Math.min(index, script.size() - 1));
-        } else {
-            synchronized (responder) {
-                reply = responder.apply(seen.get(index));
-            }
+        synchronized (seen) {
+            Seen request = new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRequestURI().getRawPath());
+            int index = seen.size();
+            seen.add(request);
+            arrived.release(); // before the responder, which may hold the reply back (requests still answered in order)
+            reply = responder != null ? responder.apply(request) : script.get(Math.min(index, script.size() - 1));
         }
         if (reply.status() == 0) {
             try {
