@@ -10,10 +10,15 @@ import java.util.concurrent.TimeUnit;
 /** One command run to its end, as an operator would type it: its exit status and everything it printed. */
 record Command(List<String> words, int exit, String output) {
 
+    private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     static Command run(String... words) throws IOException, InterruptedException {
         Path output = Files.createTempFile("crmroute-command", ".log");
         try {
-            Process process = new ProcessBuilder(words).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(words).redirectErrorStream(true).redirectOutput(output.toFile());
+            // dpkg refuses to run without the sbin folders on PATH, and adduser, runuser and deluser live there.
+            builder.environment().merge("PATH", SYSTEM_PATH, (inherited, system) -> system + ":" + inherited);
+            Process process = builder.start();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("still running after 120 s: " + String.join(" ", words));
