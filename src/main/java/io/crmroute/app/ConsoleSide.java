@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API and console, wired to where routes and decisions live: the database's store and audit,
- * or without a database the local route store beside the config (which then also serves the calls'
+ * or without a database the local route store in the data directory (which then also serves the calls'
  * routes) and the last decisions in memory. Who may sign in is decided here ({@link ConsoleAccess}).
  */
 final class ConsoleSide implements AutoCloseable {
@@ -115,7 +115,7 @@ final class ConsoleSide implements AutoCloseable {
     }
 
     private static Optional<LocalRouteStore> openLocal(CrmrouteConfig config, RouteCompiler compiler) {
-        Path file = LocalRouteStore.fileFor(config.file());
+        Path file = LocalRouteStore.fileFor(config.dataDir(), config.file());
         Map<String, JsonNode> seed = new LinkedHashMap<>();
         config.routes().forEach((name, route) -> seed.put(name, RouteWriter.toTree(route)));
         try {

@@ -47,14 +47,14 @@ final class Storage implements AutoCloseable {
         Map<String, JsonNode> seed = new LinkedHashMap<>();
         config.routes().forEach((name, route) -> seed.put(name, RouteWriter.toTree(route)));
         LiveRouteTable routes = LiveRouteTable.start(database, compiler, config.routes(), seed,
-                new LiveRouteTable.Options(LiveRouteTable.Options.defaults().pollInterval(), Optional.of(snapshotFile(config.file()))));
+                new LiveRouteTable.Options(LiveRouteTable.Options.defaults().pollInterval(), Optional.of(snapshotFile(config))));
         DecisionLog audit = DecisionLog.start(database, DecisionLog.Options.defaults());
         return new Storage(database, routes, audit, new RouteStore(database, compiler));
     }
 
-    /** Where the last good routes are kept, so a restart without the database still has them. */
-    static Path snapshotFile(Path configFile) {
-        return configFile.resolveSibling(configFile.getFileName() + ".routes-snapshot.json");
+    /** Where the last good routes are kept, so a restart without the database still has them: in the data directory. */
+    static Path snapshotFile(CrmrouteConfig config) {
+        return config.dataDir().resolve(config.file().getFileName() + ".routes-snapshot.json");
     }
 
     LiveRouteTable routes() {

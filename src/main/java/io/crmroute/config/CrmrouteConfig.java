@@ -13,4 +13,10 @@ public record CrmrouteConfig(
         Map<String, Route> routes,
         Optional<DatabaseSettings> database,
         Optional<String> adminToken,
-        Path file) {}
+        Path file) {
+
+    /** The folder crmroute writes in: {@code server.data-dir}, relative to the config's folder. */
+    public Path dataDir() {
+        return file.toAbsolutePath().getParent().resolve(server.dataDir()).normalize();
+    }
+}

@@ -17,11 +17,14 @@ import java.util.regex.Pattern;
  * Replaces {@code ${NAME}} in every string scalar, whole or embedded ({@code Bearer ${TOKEN}}), with the
  * environment's value, and remembers each value put in under its key path so it can be masked later.
  * An unset variable is a problem that names the key path and the variable; the text stays as written.
- * There is no escape for a literal {@code ${}}: no key the config knows needs one.
+ * {@code ${NAME:-default}} takes {@code default} when NAME is unset or empty, as a shell does: the shipped
+ * config's listening settings use it so a container sets them from its environment. A default is written
+ * in the file, not a secret, so it is not masked. There is no escape for a literal {@code ${}}: no key
+ * the config knows needs one.
  */
 final class EnvSubstitution {
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private final Map<String, String> env;
     private final Problems problems;
@@ -76,7 +79,10 @@ final class EnvSubstitution {
         while (matcher.find()) {
             String name = matcher.group(1);
             String value = env.get(name);
-            if (value == null) {
+            String fallback = matcher.group(2);
+            if (fallback != null && (value == null || value.isEmpty())) {
+                matcher.appendReplacement(out, Matcher.quoteReplacement(fallback));
+            } else if (value == null) {
                 unset.add(name);
                 matcher.appendReplacement(out, Matcher.quoteReplacement(matcher.group()));
             } else {

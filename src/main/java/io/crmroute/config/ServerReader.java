@@ -4,6 +4,8 @@ import io.crmroute.agi.AgiServerOptions;
 import io.crmroute.agi.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,10 @@ import java.util.regex.Pattern;
  * <li>{@code server.agi.backlog} (4096): Linux caps it at {@code net.core.somaxconn}.</li>
  * <li>{@code server.agi.max-connections-per-source} (5000) and {@code server.agi.max-connections}
  *     (20000): connections past them are closed at once.</li>
+ * <li>{@code server.agi.allow} entries may each hold several ranges separated by commas or spaces, so
+ *     one environment variable ({@code ["${CRMROUTE_AGI_ALLOW:-127.0.0.1/32}"]}) can hold a whole list.</li>
+ * <li>{@code server.data-dir} ({@code .}, the config's folder): where crmroute writes; the config's folder
+ *     may then be read-only (a container's mounted config, a package's {@code /etc/crmroute}).</li>
  * </ul>
  */
 final class ServerReader {
@@ -34,6 +40,7 @@ final class ServerReader {
     static final List<String> AGI_ALLOW = List.of("127.0.0.1/32", "::1/128");
     static final String HTTP_HOST = "127.0.0.1";
     static final int HTTP_PORT = 8080;
+    static final Path DATA_DIR = Path.of(".");
     static final Duration AGI_REPLY_TIMEOUT = Duration.ofSeconds(5);
     static final Duration MAX_AGI_REPLY_TIMEOUT = Duration.ofMinutes(1);
 
@@ -61,7 +68,7 @@ final class ServerReader {
 
     static ServerSettings read(Optional<Section> server) {
         if (server.isEmpty()) return DEFAULTS;
-        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout"));
+        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout", "data-dir"));
         Optional<Section> agi = server.get().section("agi");
         Optional<Section> http = server.get().section("http");
         agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow", "backlog", "max-connections-per-source",
@@ -80,7 +87,21 @@ final class ServerReader {
                         .orElse(AGI_MAX_CONNECTIONS_PER_SOURCE),
                 agi.flatMap(section -> section.integer("max-connections", 1, MAX_CONNECTIONS_LIMIT)).orElse(AGI_MAX_CONNECTIONS),
                 agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT),
-                http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS));
+                http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS),
+                server.get().text("data-dir").flatMap(text -> dataDir(server.get(), text)).orElse(DATA_DIR));
+    }
+
+    private static Optional<Path> dataDir(Section server, String text) {
+        if (text.isBlank()) {
+            server.problem("data-dir", "empty: write . for the config's folder, or a folder such as /var/lib/crmroute");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(text.strip()).normalize()).map(path -> path.toString().isEmpty() ? DATA_DIR : path);
+        } catch (InvalidPathException unusable) {
+            server.problem("data-dir", "\"" + Names.shown(text) + "\": not a folder name");
+            return Optional.empty();
+        }
     }
 
     private static HttpLimits httpLimits(Section http) {
@@ -92,7 +113,7 @@ final class ServerReader {
     }
 
     private static Optional<List<String>> allow(Section agi) {
-        return agi.textList("allow", Pattern.compile(".+"), CIDR_EXPECTED).flatMap(ranges -> {
+        return agi.textList("allow", Pattern.compile(".+"), CIDR_EXPECTED).map(ServerReader::oneRangePerEntry).flatMap(ranges -> {
             if (ranges.isEmpty()) {
                 agi.problem("allow", ALLOW_EMPTY);
                 return Optional.empty();
@@ -113,6 +134,17 @@ final class ServerReader {
             }
             return normalised.size() == ranges.size() ? Optional.of(normalised) : Optional.empty();
         });
+    }
+
+    /** Entries split where they hold several ranges ({@code "10.0.0.0/8, 192.0.2.7"}), blank ones dropped. */
+    private static List<String> oneRangePerEntry(List<String> entries) {
+        List<String> ranges = new ArrayList<>();
+        for (String entry : entries) {
+            for (String range : entry.strip().split("[,\\s]+")) {
+                if (!range.isEmpty()) ranges.add(range);
+            }
+        }
+        return ranges;
     }
 
     /** {@code text} as {@code address/prefix} (a bare address is a range of one), or empty when it is not one. */

@@ -1,11 +1,13 @@
 package io.crmroute.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * {@code server:}: where the FastAGI and HTTP ports listen, who may connect to FastAGI (normalised
- * CIDRs, never empty), how many connections each port holds, and how long a stop waits for calls in progress.
+ * CIDRs, never empty), how many connections each port holds, how long a stop waits for calls in progress,
+ * and where crmroute writes.
  *
  * @param drainTimeout               {@code server.drain-timeout}: on SIGTERM, how long calls in progress
  *                                   may take to finish once the FastAGI port is closed (default 10 s)
@@ -15,13 +17,25 @@ import java.util.List;
  * @param agiReplyTimeout            {@code server.agi.reply-timeout}: how long Asterisk may take to answer a
  *                                   command beyond the time the command itself may wait on the caller
  * @param httpLimits                 {@code server.http.*}: what the HTTP port lets its peers hold
+ * @param dataDir                    {@code server.data-dir}: the folder crmroute writes its own files in (the
+ *                                   console's local route store, the database's route snapshot), as written:
+ *                                   relative to the config's folder, {@code .} (the config's folder) by default;
+ *                                   {@link CrmrouteConfig#dataDir()} resolves it
  */
 public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
         Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
-        Duration agiReplyTimeout, HttpLimits httpLimits) {
+        Duration agiReplyTimeout, HttpLimits httpLimits, Path dataDir) {
 
     public ServerSettings {
         agiAllow = List.copyOf(agiAllow);
+    }
+
+    /** With the default data directory, the config's folder. */
+    public ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
+            Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
+            Duration agiReplyTimeout, HttpLimits httpLimits) {
+        this(agiHost, agiPort, agiAllow, httpHost, httpPort, drainTimeout, agiBacklog, agiMaxConnectionsPerSource,
+                agiMaxConnections, agiReplyTimeout, httpLimits, ServerReader.DATA_DIR);
     }
 
     /** With the default drain timeout, backlog, connection caps, reply timeout and HTTP limits. */

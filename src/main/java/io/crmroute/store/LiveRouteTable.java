@@ -238,6 +238,7 @@ public final class LiveRouteTable implements RouteTable, AutoCloseable {
         good.forEach((name, route) -> route.document().ifPresent(document -> all.set(name, document)));
         try {
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.createDirectories(temp.toAbsolutePath().getParent());
             Files.write(temp, RouteStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routes of a server without a database, in one JSON file beside the config. The YAML's routes are
+ * The routes of a server without a database, in one JSON file in the data directory ({@code server.data-dir}). The YAML's routes are
  * imported once, when the file does not exist yet; from then on the file is the truth, so a route an
  * admin deleted does not come back at the next start. Every write replaces the whole file atomically
  * (a temporary file, fsync, rename, fsync of the folder): a crash leaves the old file or the new one.
@@ -65,9 +65,9 @@ public final class LocalRouteStore implements RouteRepository, RouteTable, AutoC
         });
     }
 
-    /** Where the store of the config {@code configFile} lives: {@code crmroute.yaml.routes.json}. */
-    public static Path fileFor(Path configFile) {
-        return configFile.resolveSibling(configFile.getFileName() + ".routes.json");
+    /** Where the store of the config {@code configFile} lives: {@code crmroute.yaml.routes.json} in {@code dataDir}. */
+    public static Path fileFor(Path dataDir, Path configFile) {
+        return dataDir.resolve(configFile.getFileName() + ".routes.json");
     }
 
     /**
@@ -83,6 +83,8 @@ public final class LocalRouteStore implements RouteRepository, RouteTable, AutoC
             log.info("serving {} routes from the local route store {}", loaded.compiled().size(), file);
             return new LocalRouteStore(file, compiler, clock, loaded);
         }
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null) Files.createDirectories(folder);
         Instant now = clock.instant();
         long counter = 0;
         Map<String, StoredRoute> stored = new TreeMap<>();

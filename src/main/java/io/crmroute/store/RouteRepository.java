@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the admin API reads and writes routes: PostgreSQL ({@link RouteStore}) with a database, a file
- * beside the config ({@link LocalRouteStore}) without one. Both validate every write, version every
+ * in the data directory ({@link LocalRouteStore}) without one. Both validate every write, version every
  * route (the ETag), refuse a stale {@code expectedVersion} and import all or nothing.
  */
 public interface RouteRepository {

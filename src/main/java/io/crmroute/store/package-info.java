@@ -5,7 +5,7 @@
  * {@link io.crmroute.store.LiveRouteTable} (the routes calls read, following LISTEN/NOTIFY and polling)
  * and {@link io.crmroute.store.DecisionLog} (the asynchronous, batched, outage-proof audit of decisions).
  * When to flush, retry and poll comes from a {@link io.crmroute.store.StoreTime}, so tests move time
- * themselves. Without a database, {@link io.crmroute.store.LocalRouteStore} (a file beside the config) and
+ * themselves. Without a database, {@link io.crmroute.store.LocalRouteStore} (a file in the data directory, {@code server.data-dir}) and
  * {@link io.crmroute.store.RecentDecisions} (the last decisions in memory) stand in, behind the same
  * {@link io.crmroute.store.RouteRepository} and {@link io.crmroute.store.DecisionHistory}.
  */

@@ -41,7 +41,7 @@ class ServerAndDatabaseTest {
                 "server.agi.allow[1] (line 4): \"10.0.0.0/x\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[2] (line 4): \"2001:db8::/129\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[3] (line 4): \"example.com\": " + ServerReader.CIDR_EXPECTED,
-                "server.web (line 5): unknown key \"web\" (expected one of: agi, drain-timeout, http)"), problems);
+                "server.web (line 5): unknown key \"web\" (expected one of: agi, data-dir, drain-timeout, http)"), problems);
     }
 
     @Test
@@ -109,6 +109,45 @@ class ServerAndDatabaseTest {
                 "database.url (line 2): expected a PostgreSQL JDBC URL like jdbc:postgresql://127.0.0.1:5432/crmroute",
                 "admin.token (line 3): must not be empty"),
                 problems("database:\n  url: jdbc:mysql://x/y\nadmin: { token: \"\" }\n"));
+    }
+
+    @Test
+    void theDataDirIsTheConfigsFolderUnlessSetAndRelativePathsStartThere() {
+        assertEquals(dir.toAbsolutePath().normalize(), load("routes: {}\n").dataDir());
+        assertEquals(Path.of("/var/lib/crmroute"), load("server:\n  data-dir: /var/lib/crmroute/\n").dataDir());
+        assertEquals(dir.toAbsolutePath().normalize().resolve("state"), load("server:\n  data-dir: ./state\n").dataDir());
+        assertEquals(dir.toAbsolutePath().normalize(), load("server:\n  data-dir: .\n").dataDir());
+        assertEquals(load("routes: {}\n").server(), load("server:\n  data-dir: .\n").server());
+        assertEquals(List.of("server.data-dir (line 2): empty: write . for the config's folder, or a folder such as /var/lib/crmroute"),
+                problems("server:\n  data-dir: \"\"\n"));
+    }
+
+    @Test
+    void anAllowEntryMayHoldSeveralRangesSoOneVariableCanHoldTheList() {
+        String yaml = "server:\n  agi:\n    allow: [\"${AGI_ALLOW:-127.0.0.1/32}\"]\n";
+        assertEquals(List.of("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"), ConfigLoader.parse(yaml, dir,
+                Map.of("AGI_ALLOW", " 10.0.0.0/8, 192.0.2.7  2001:db8::/32 ")).config().orElseThrow().server().agiAllow());
+        assertEquals(List.of("127.0.0.1/32"), load(yaml).server().agiAllow());
+        assertEquals(List.of("server.agi.allow (line 3): " + ServerReader.ALLOW_EMPTY),
+                ConfigLoader.parse(yaml, dir, Map.of("AGI_ALLOW", " , ")).problems().stream().map(ConfigProblem::toString).toList());
+        assertEquals(List.of("server.agi.allow[1] (line 3): \"example.com\": " + ServerReader.CIDR_EXPECTED),
+                ConfigLoader.parse(yaml, dir, Map.of("AGI_ALLOW", "10.0.0.0/8,example.com")).problems().stream()
+                        .map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void aVariableWithADefaultTakesTheDefaultWhenUnsetOrEmptyAndTheValueOtherwise() {
+        String yaml = "server:\n  agi: { port: \"${AGI_PORT:-4573}\", host: \"${AGI_HOST:-0.0.0.0}\" }\n"
+                + "  http: { port: \"${HTTP_PORT:-}\" }\n";
+        assertEquals(List.of("server.http.port (line 3): \"\": expected a whole number from 0 to 65535"), ConfigLoader.parse(yaml, dir,
+                Map.of()).problems().stream().map(ConfigProblem::toString).toList());
+        ServerSettings set = ConfigLoader.parse(yaml, dir, Map.of("AGI_PORT", "4600", "AGI_HOST", "", "HTTP_PORT", "9090"))
+                .config().orElseThrow().server();
+        assertEquals(4600, set.agiPort());
+        assertEquals("0.0.0.0", set.agiHost());
+        assertEquals(9090, set.httpPort());
+        assertEquals(List.of("server.agi.port (line 2): environment variable AGI_PORT is not set"),
+                problems("server:\n  agi: { port: \"${AGI_PORT}\" }\n"));
     }
 
     @Test

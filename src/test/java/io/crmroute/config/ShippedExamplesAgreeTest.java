@@ -66,6 +66,25 @@ class ShippedExamplesAgreeTest {
                 dialplan.problemReaching(new Destination.Queue("103")));
     }
 
+    @Test
+    void theHagiExampleFindsTheThreeNodesOfTheExampleSrvZoneOnTheShippedPort() throws IOException {
+        String dialplan = Files.readString(DIALPLAN);
+        Matcher cluster = Pattern.compile("(?m)^CRMROUTE_CLUSTER=(\\S+)").matcher(dialplan);
+        assertTrue(cluster.find(), "[globals] names the cluster");
+        assertTrue(dialplan.contains("AGI(hagi://${CRMROUTE_CLUSTER}/"), "no port after the name: a port turns the SRV lookup off");
+        String zone = Files.readString(DIALPLAN.resolveSibling("crmroute-srv.zone"));
+        Matcher origin = Pattern.compile("(?m)^\\$ORIGIN (\\S+)\\.$").matcher(zone);
+        assertTrue(origin.find());
+        Matcher srv = Pattern.compile("(?m)^(_agi\\._tcp\\.\\S+)\\s+\\d+\\s+IN\\s+SRV\\s+\\d+\\s+\\d+\\s+(\\d+)\\s+(\\S+)$").matcher(zone);
+        Set<String> targets = new LinkedHashSet<>();
+        while (srv.find()) {
+            assertEquals("_agi._tcp." + cluster.group(1), srv.group(1) + "." + origin.group(1));
+            assertEquals(String.valueOf(ShippedConfigTest.shipped().server().agiPort()), srv.group(2));
+            targets.add(srv.group(3));
+        }
+        assertEquals(3, targets.size(), zone);
+    }
+
     /** Every destination a route can hand to the dialplan: its rules' and every fallback path's. */
     static Set<Destination> destinations(Route route) {
         Set<Destination> all = new LinkedHashSet<>();
@@ -82,7 +101,7 @@ class ShippedExamplesAgreeTest {
         private static final Pattern CONTEXT = Pattern.compile("^\\[([^\\]]+)\\]");
         private static final Pattern EXTEN = Pattern.compile("^exten\\s*=>\\s*([^,]+),");
         private static final Pattern GOTO = Pattern.compile("\\bGoto\\(([^,)]+),([^,)]+),[^)]+\\)");
-        private static final Pattern AGI = Pattern.compile("\\bAGI\\(agi://[^/]+/([^,)]+)");
+        private static final Pattern AGI = Pattern.compile("\\bAGI\\(h?agi://[^/]+/([^,)]+)");
 
         static Dialplan parse(String text) {
             Map<String, Set<String>> extensions = new LinkedHashMap<>();

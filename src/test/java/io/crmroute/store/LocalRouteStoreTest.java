@@ -37,7 +37,7 @@ class LocalRouteStoreTest {
 
     private LocalRouteStore open(Map<String, ? extends JsonNode> seed) throws Exception {
         if (store != null) store.close();
-        store = LocalRouteStore.open(LocalRouteStore.fileFor(dir.resolve("crmroute.yaml")), TestRoutes.compiler(), seed, time.clock());
+        store = LocalRouteStore.open(LocalRouteStore.fileFor(dir, dir.resolve("crmroute.yaml")), TestRoutes.compiler(), seed, time.clock());
         return store;
     }
 
