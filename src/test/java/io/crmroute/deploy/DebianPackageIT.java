@@ -115,7 +115,9 @@ class DebianPackageIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertEquals("crmroute", Files.getOwner(Path.of("/var/lib/crmroute/crmroute.yaml.routes.json")).getName());
-            assertEquals(List.of("crmroute.yaml.routes.json"), listing("/var/lib/crmroute"));
+            // crmroute.jsa: the launcher's class-data sharing archive, made by the first run (check, above) as the crmroute user
+            assertEquals(List.of("crmroute.jsa", "crmroute.yaml.routes.json"), listing("/var/lib/crmroute"));
+            assertEquals("crmroute", Files.getOwner(Path.of("/var/lib/crmroute/crmroute.jsa")).getName());
             assertEquals(etcBefore, listing("/etc/crmroute"));
 
             serve.toHandle().destroy(); // SIGTERM, as systemctl stop sends; Process.destroy() would close its output too
