@@ -219,7 +219,7 @@ final class BullhornCrm implements CrmConnector {
         CrmWrite write = request.write();
         if (!ENTITY.matcher(write.object()).matches()) return failed(CrmException.Kind.CONFIG, "object is not a Bullhorn entity: " + write.object());
         List<String> names = new ArrayList<>(write.fields().keySet());
-        SugarCrm.keyField(write).ifPresent(names::add);
+        write.keyField().ifPresent(names::add);
         for (String name : names) {
             if (!BullhornQuery.isField(name)) return failed(CrmException.Kind.CONFIG, "not a Bullhorn field: " + name);
         }
@@ -243,7 +243,7 @@ final class BullhornCrm implements CrmConnector {
     /** An update always; a create or call log when its key field holds the call key to look for. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        return SugarCrm.lookedUpByKeyField(write);
+        return write.retrySafeByKeyField();
     }
 
     /** The Note: the call told in its comments, on the matched person; the route's fields over these. */
@@ -281,7 +281,7 @@ final class BullhornCrm implements CrmConnector {
     private CompletableFuture<WriteResult> createOnce(String entity, ObjectNode fields, Optional<String> keyField, String callKey,
             WriteRequest request, long start) {
         ObjectNode values = fields.deepCopy();
-        String key = SuiteCrm.idOf(callKey);
+        String key = CrmWrite.idOf(callKey);
         keyField.ifPresent(field -> values.put(field, key));
         if (keyField.isEmpty()) return sendWrite("PUT", "entity/" + entity, values, request, start).thenApply(reply -> written(reply, entity, "", false));
         // The UUID is hex digits and dashes: nothing in it can leave the quotes of the where clause.

@@ -1,11 +1,13 @@
 package io.crmroute.crm;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * One write a route's action asks of a CRM, its values already rendered from the call (plain text:
@@ -27,6 +29,30 @@ public sealed interface CrmWrite {
     /** This action of this call, e.g. {@code 1733110000.42/sales/nomatch/0}; the same on every retry. */
     String callKey();
 
+    /** The field that holds the call key of a create or call log, where the route names one; an update has none. */
+    Optional<String> keyField();
+
+    /**
+     * The call key as a name-based UUID: the same on every retry, for a vendor that takes a client-chosen record id
+     * (Dataverse, SuiteCRM), and a key field value no query language needs to escape.
+     */
+    default String callKeyId() {
+        return idOf(callKey());
+    }
+
+    /** {@code callKey} as a name-based (version 3) UUID, as {@link #callKeyId} gives it. */
+    static String idOf(String callKey) {
+        return UUID.nameUUIDFromBytes(callKey.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * {@link CrmConnector#retrySafe} of a vendor without idempotency key or client-chosen id: an update always, a create
+     * or call log when a key field holds the call key (the vendor upserts on it, or the connector looks it up first).
+     */
+    default boolean retrySafeByKeyField() {
+        return this instanceof Update || keyField().isPresent();
+    }
+
     /** Create a record of {@code object}; {@code keyField}, if set, is the field that holds the call key. */
     record Create(String object, Map<String, String> fields, Optional<String> keyField, String callKey) implements CrmWrite {
         public Create {
@@ -44,6 +70,11 @@ public sealed interface CrmWrite {
             Objects.requireNonNull(recordId, "recordId");
             fields = ordered(fields);
             Objects.requireNonNull(callKey, "callKey");
+        }
+
+        @Override
+        public Optional<String> keyField() {
+            return Optional.empty();
         }
     }
 
@@ -72,6 +103,11 @@ public sealed interface CrmWrite {
             dnid = dnid == null ? "" : dnid;
             uniqueid = uniqueid == null ? "" : uniqueid;
             Objects.requireNonNull(started, "started");
+        }
+
+        /** {@code Inbound call from CALLER to DNID (Asterisk uniqueid ID)}, the note a call log carries where the vendor has no field for these. */
+        public String describe() {
+            return "Inbound call from " + callerId + (dnid.isEmpty() ? "" : " to " + dnid) + " (Asterisk uniqueid " + uniqueid + ")";
         }
     }
 

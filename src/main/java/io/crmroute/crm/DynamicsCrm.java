@@ -271,7 +271,7 @@ final class DynamicsCrm implements CrmConnector {
             Map<String, Object> fields = new LinkedHashMap<>();
             if (write instanceof CrmWrite.LogCall log) fields.putAll(phoneCall(log, logicalName));
             fields.putAll(write.fields());
-            CrmWrites.keyField(write).ifPresent(key -> fields.put(key, write.callKey()));
+            write.keyField().ifPresent(key -> fields.put(key, write.callKey()));
             return write instanceof CrmWrite.LogCall
                     ? create("phonecalls", "phonecall", fields, request, start)
                     : create(write.object(), logicalName, fields, request, start);
@@ -280,15 +280,11 @@ final class DynamicsCrm implements CrmConnector {
 
     /** A record of {@code set} with the id made of the call key; a 412 says a retry found the first attempt's record. */
     private CompletableFuture<WriteResult> create(String set, String logicalName, Map<String, ?> fields, WriteRequest request, long start) {
-        String id = recordId(request.write().callKey());
+        String id = request.write().callKeyId();
         return send(set + "(" + id + ")", "If-None-Match", fields, request, start).thenApply(response ->
                 new WriteResult(set, id, recordUrl(settings.baseUrl(), logicalName, id), response.statusCode() == 412));
     }
 
-    /** The record id a create of {@code callKey} makes: the same GUID (name-based, version 3) on every retry. */
-    static String recordId(String callKey) {
-        return java.util.UUID.nameUUIDFromBytes(callKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-    }
 
     /** An incoming phone call from the caller ID, regarding the record (the route's fields are laid over these). */
     static Map<String, Object> phoneCall(CrmWrite.LogCall log, String logicalName) {
@@ -297,7 +293,7 @@ final class DynamicsCrm implements CrmConnector {
         call.put("phonenumber", log.call().callerId());
         call.put("directioncode", false);
         call.put("actualstart", log.call().started().toString());
-        call.put("description", CrmWrites.describe(log.call()));
+        call.put("description", log.call().describe());
         call.put("regardingobjectid_" + logicalName + "@odata.bind", "/" + log.object() + "(" + log.recordId() + ")");
         return call;
     }

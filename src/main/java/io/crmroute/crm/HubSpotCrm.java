@@ -180,7 +180,7 @@ final class HubSpotCrm implements CrmConnector {
     /** An update always; a create or call log when {@code keyField} names the unique property the batch upsert matches on. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        return CrmWrites.safeWithKeyField(write);
+        return write.retrySafeByKeyField();
     }
 
     /**

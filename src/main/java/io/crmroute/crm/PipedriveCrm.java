@@ -261,7 +261,7 @@ final class PipedriveCrm implements CrmConnector {
     @Override
     public boolean retrySafe(CrmWrite write) {
         if (write instanceof CrmWrite.Create && !SEARCHABLE.contains(write.object())) return false; // no search finds what a retry looks for
-        return CrmWrites.safeWithKeyField(write);
+        return write.retrySafeByKeyField();
     }
 
     /**
@@ -338,7 +338,7 @@ final class PipedriveCrm implements CrmConnector {
         activity.put("due_date", started.format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE));
         activity.put("due_time", started.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm")));
         activity.put(link, Long.parseLong(log.recordId()));
-        activity.put("note", CrmWrites.describe(log.call()));
+        activity.put("note", log.call().describe());
         activity.putAll(log.fields());
         log.keyField().ifPresent(key -> activity.put(key, log.callKey()));
         return activity;

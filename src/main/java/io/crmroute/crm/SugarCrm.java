@@ -180,28 +180,13 @@ final class SugarCrm implements CrmConnector {
     /** An update always; a create or call log when its key field holds the call key to look for. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        return lookedUpByKeyField(write);
-    }
-
-    /**
-     * Retry safety where the vendor has no idempotency key (Sugar, Vtiger, Bullhorn): an update always, a create or
-     * call log when a key field keeps the call key, so that a retry finds what its first attempt made.
-     */
-    static boolean lookedUpByKeyField(CrmWrite write) {
-        return write instanceof CrmWrite.Update || keyField(write).isPresent();
-    }
-
-    /** The key field of a create or call log; an update has none. */
-    static Optional<String> keyField(CrmWrite write) {
-        if (write instanceof CrmWrite.Create create) return create.keyField();
-        if (write instanceof CrmWrite.LogCall logCall) return logCall.keyField();
-        return Optional.empty();
+        return write.retrySafeByKeyField();
     }
 
     private static List<String> writeNames(CrmWrite write) {
         List<String> names = new ArrayList<>(write.fields().keySet());
         names.add(write.object());
-        keyField(write).ifPresent(names::add);
+        write.keyField().ifPresent(names::add);
         return names;
     }
 
@@ -219,8 +204,7 @@ final class SugarCrm implements CrmConnector {
         fields.put("duration_minutes", "0");
         fields.put("parent_type", logCall.object());
         fields.put("parent_id", logCall.recordId());
-        fields.put("description", "Inbound call from " + logCall.call().callerId() + " to " + logCall.call().dnid()
-                + (logCall.call().uniqueid().isEmpty() ? "" : " (Asterisk " + logCall.call().uniqueid() + ")"));
+        fields.put("description", logCall.call().describe());
         fields.putAll(logCall.fields());
         return fields;
     }

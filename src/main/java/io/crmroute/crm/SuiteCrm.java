@@ -219,16 +219,12 @@ final class SuiteCrm implements CrmConnector {
         return true;
     }
 
-    /** The id SuiteCRM gets for what the write of {@code callKey} creates: the same on every retry. */
-    static String idOf(String callKey) {
-        return UUID.nameUUIDFromBytes(callKey.getBytes(StandardCharsets.UTF_8)).toString();
-    }
 
     private CompletableFuture<WriteResult> createOnce(String module, Map<String, String> fields, Optional<String> keyField, String callKey,
             WriteRequest request, long start) {
         Map<String, String> attributes = new LinkedHashMap<>(fields);
         keyField.ifPresent(key -> attributes.put(key, callKey));
-        String id = idOf(callKey);
+        String id = CrmWrite.idOf(callKey);
         return sendWrite(resource("POST", module, id, attributes), request, start).thenCompose(response -> {
             if (response.statusCode() / 100 == 2) return CompletableFuture.completedFuture(written(http.json(response), module, id, false));
             CrmException refused = writeFailure(response);

@@ -170,7 +170,7 @@ final class VtigerCrm implements CrmConnector {
             CrmWrite write = request.write();
             List<String> names = new ArrayList<>(write.fields().keySet());
             names.add(write.object());
-            SugarCrm.keyField(write).ifPresent(names::add);
+            write.keyField().ifPresent(names::add);
             for (String name : names) {
                 if (!VtigerQuery.isIdentifier(name)) {
                     return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not a Vtiger module or field name: " + name));
@@ -201,7 +201,7 @@ final class VtigerCrm implements CrmConnector {
     /** An update always; a create or call log when its key field holds the call key to look for. */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        return SugarCrm.lookedUpByKeyField(write);
+        return write.retrySafeByKeyField();
     }
 
     /** The Event: a held call at the time it came in, on the matched record; the route's fields over these. */
@@ -219,8 +219,7 @@ final class VtigerCrm implements CrmConnector {
         fields.put("duration_hours", "0");
         fields.put("duration_minutes", "0");
         fields.put(logCall.object().equals("Contacts") ? "contact_id" : "parent_id", logCall.recordId());
-        fields.put("description", "Inbound call from " + call.callerId() + " to " + call.dnid()
-                + (call.uniqueid().isEmpty() ? "" : " (Asterisk " + call.uniqueid() + ")"));
+        fields.put("description", call.describe());
         fields.putAll(logCall.fields());
         return fields;
     }
@@ -229,7 +228,7 @@ final class VtigerCrm implements CrmConnector {
     private CompletableFuture<WriteResult> createOnce(String module, Map<String, String> fields, Optional<String> keyField, String callKey,
             WriteRequest request, long start) {
         Map<String, String> element = new LinkedHashMap<>(fields);
-        String key = SuiteCrm.idOf(callKey);
+        String key = CrmWrite.idOf(callKey);
         keyField.ifPresent(field -> element.put(field, key));
         Map<String, String> create = Map.of("elementType", module);
         if (keyField.isEmpty()) return post("create", element, create, request, start).thenApply(saved -> written(saved, module, "", false));

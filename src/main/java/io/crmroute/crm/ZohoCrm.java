@@ -245,7 +245,7 @@ final class ZohoCrm implements CrmConnector {
     /** An update always; a create or call log when {@code keyField} holds the call key (an upsert on it, or a COQL lookup of it first). */
     @Override
     public boolean retrySafe(CrmWrite write) {
-        return CrmWrites.safeWithKeyField(write);
+        return write.retrySafeByKeyField();
     }
 
     /**
@@ -280,7 +280,7 @@ final class ZohoCrm implements CrmConnector {
         call.put("Subject", log.subject());
         call.put("Call_Type", "Inbound");
         call.put("Call_Start_Time", CALL_TIME.format(log.call().started()));
-        call.put("Description", CrmWrites.describe(log.call()));
+        call.put("Description", log.call().describe());
         if (WHO_MODULES.contains(log.object())) {
             call.put("Who_Id", Map.of("id", log.recordId()));
         } else {

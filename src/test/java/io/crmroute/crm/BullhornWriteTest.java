@@ -36,7 +36,7 @@ class BullhornWriteTest {
     private static final String REST = "/rest-services/e999/";
     private static final String UI = "https://www.bullhornstaffing.com/BullhornStaffing/OpenWindow.cfm?entity=";
     /** What the write of {@link WriteTesting#CALL_KEY} keeps in its key field. */
-    private static final String KEY = SuiteCrm.idOf(CALL_KEY);
+    private static final String KEY = CrmWrite.idOf(CALL_KEY);
     private static final Reply NOTHING = Reply.json("{\"start\":0,\"count\":0,\"data\":[]}");
 
     private final CrmContext context = CrmContext.create(new TestCrms.FakeClock(), Ticker.systemTicker());

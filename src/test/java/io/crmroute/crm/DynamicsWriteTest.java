@@ -240,7 +240,7 @@ class DynamicsWriteTest {
         assertTrue(crm.retrySafe(newContact(Optional.empty())));
         assertTrue(crm.retrySafe(new CrmWrite.Update("contacts", CONTACT, Map.of(), "k")));
         assertTrue(crm.retrySafe(new CrmWrite.LogCall("contacts", CONTACT, "s", Map.of(), CALL, Optional.empty(), "k")));
-        assertEquals(DynamicsCrm.recordId("a"), DynamicsCrm.recordId("a"));
-        assertFalse(DynamicsCrm.recordId("a").equals(DynamicsCrm.recordId("b")));
+        assertEquals(CrmWrite.idOf("a"), CrmWrite.idOf("a"));
+        assertFalse(CrmWrite.idOf("a").equals(CrmWrite.idOf("b")));
     }
 }

@@ -129,7 +129,7 @@ class SugarWriteTest {
         assertEquals("Contacts", call.path("parent_type").asText());
         assertEquals("c-1", call.path("parent_id").asText());
         assertEquals("3", call.path("duration_minutes").asText(), "the route's fields over the defaults");
-        assertEquals("Inbound call from " + HOSTILE + " to 5551000 (Asterisk 1733110000.42)", call.path("description").asText());
+        assertEquals("Inbound call from " + HOSTILE + " to 5551000 (Asterisk uniqueid 1733110000.42)", call.path("description").asText());
         assertEquals(CALL_KEY, call.path("call_key_c").asText());
         assertEquals(new WriteResult("Calls", "call-1", Optional.of(server.url("/#Calls/call-1")), false), result);
         assertTrue(sugar().retrySafe(logCall));

@@ -121,7 +121,7 @@ class SuiteWriteTest {
         assertEquals("2026-01-05T09:00:00+00:00", call.path("date_start").asText());
         assertEquals("Contacts", call.path("parent_type").asText());
         assertEquals("s-1", call.path("parent_id").asText());
-        assertEquals("Inbound call from " + HOSTILE + " to 5551000 (Asterisk 1733110000.42)", call.path("description").asText());
+        assertEquals("Inbound call from " + HOSTILE + " to 5551000 (Asterisk uniqueid 1733110000.42)", call.path("description").asText());
         assertEquals("Calls", result.object());
         assertEquals(ID, result.id());
         assertTrue(suite().retrySafe(logCall));

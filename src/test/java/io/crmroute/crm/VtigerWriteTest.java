@@ -36,7 +36,7 @@ class VtigerWriteTest {
     private static final Reply LOGIN = Reply.json("{\"success\":true,\"result\":{\"sessionName\":\"sess-1\",\"userId\":\"19x5\"}}");
     private static final Reply NONE = Reply.json("{\"success\":true,\"result\":[]}");
     /** What the write of {@link WriteTesting#CALL_KEY} keeps in its key field: a value VTQL can carry. */
-    private static final String KEY = SuiteCrm.idOf(CALL_KEY);
+    private static final String KEY = CrmWrite.idOf(CALL_KEY);
 
     private final CrmContext context = CrmContext.create(new TestCrms.FakeClock(), Ticker.systemTicker());
     private FakeCrmServer server;
@@ -125,7 +125,7 @@ class VtigerWriteTest {
         assertEquals("2026-01-05", event.path("date_start").asText());
         assertEquals("09:00:00", event.path("time_start").asText());
         assertEquals("12x34", event.path("contact_id").asText());
-        assertEquals("Inbound call from " + HOSTILE + " to 5551000 (Asterisk 1733110000.42)", event.path("description").asText());
+        assertEquals("Inbound call from " + HOSTILE + " to 5551000 (Asterisk uniqueid 1733110000.42)", event.path("description").asText());
         assertEquals("Events", result.object());
         assertEquals("18x90", result.id());
         assertFalse(vtiger().retrySafe(logCall), "no key field: nothing to find a first attempt by");
