@@ -99,6 +99,8 @@ public final class ActionQueue implements AutoCloseable {
             lane.queue.addLast(job);
         }
         if (dropped != null) end(dropped, ActionRecord.Result.DROPPED, Optional.empty(), "action queue full");
+        // At its deadline an action still queued or waiting to retry gives up; one being written ends with its attempt.
+        time.scheduler().schedule(() -> expire(lane, job), action.retryFor().toNanos(), TimeUnit.NANOSECONDS);
         lane.pump();
     }
 
@@ -151,10 +153,13 @@ public final class ActionQueue implements AutoCloseable {
         private synchronized Job take() {
             if (inFlight >= options.concurrency() || queue.isEmpty()) return null;
             inFlight++;
-            return queue.pollFirst();
+            Job job = queue.pollFirst();
+            job.writing = true;
+            return job;
         }
 
-        synchronized void done() {
+        synchronized void done(Job job) {
+            job.writing = false;
             inFlight--;
         }
 
@@ -163,10 +168,18 @@ public final class ActionQueue implements AutoCloseable {
         }
     }
 
+    private void expire(Lane lane, Job job) {
+        synchronized (lane) {
+            if (job.writing) return;
+            lane.queue.remove(job);
+        }
+        end(job, ActionRecord.Result.GAVE_UP, Optional.empty(), job.lastError.orElse("not written within its retry-for"));
+    }
+
     private void attempt(Lane lane, Job job) {
         long left = job.deadline - time.nanoTime().getAsLong();
         if (job.ended.get() || left <= 0) {
-            lane.done();
+            lane.done(job);
             end(job, ActionRecord.Result.GAVE_UP, Optional.empty(), job.lastError.orElse("no time left"));
             return;
         }
@@ -178,7 +191,7 @@ public final class ActionQueue implements AutoCloseable {
             write = CompletableFuture.failedFuture(bug);
         }
         write.whenComplete((result, error) -> {
-            lane.done();
+            lane.done(job);
             if (error == null) end(job, ActionRecord.Result.WRITTEN, Optional.of(result.id()), null);
             else failed(lane, job, Futures.unwrap(error));
             lane.pump();
@@ -238,6 +251,7 @@ public final class ActionQueue implements AutoCloseable {
         final long deadline;
         final AtomicBoolean ended = new AtomicBoolean();
         volatile int attempts;
+        boolean writing; // guarded by its lane
         volatile Optional<String> lastError = Optional.empty();
 
         Job(Queued action, long deadline) {

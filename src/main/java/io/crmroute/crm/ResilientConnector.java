@@ -133,8 +133,10 @@ final class ResilientConnector implements CrmConnector {
 
     /**
      * A write through the same breaker and rate limit as lookups, bounded by the CRM's {@code timeout} (or the
-     * request's budget when shorter): a write is never shared nor cached. A failure the CRM is to blame for
-     * counts in the breaker; one it refused as given (a 4xx, a bad field) does not, it says nothing of its health.
+     * request's budget when shorter); a write is never shared nor cached. It waits its turn in the rate limit
+     * beside the lookups, and is not sent while the circuit is open; but its outcome is not counted by the
+     * breaker: a CRM that answers lookups while its write endpoint fails (or holds every write) must not have
+     * its calls' lookups failed by the open circuit. The action queue's back-off spares the CRM instead.
      */
     @Override
     public CompletableFuture<WriteResult> write(WriteRequest request) {
@@ -148,7 +150,6 @@ final class ResilientConnector implements CrmConnector {
             return CompletableFuture.failedFuture(failure(CrmException.Kind.RATE_LIMITED,
                     "rate limit of " + spec.rateLimit().getAsDouble() + "/s leaves no turn within " + attempt.toMillis() + " ms"));
         }
-        long sentAt = context.ticker().read();
         LookupAbort abort = LookupAbort.create();
         request.abort().onFire(abort::fire);
         WriteRequest bounded = new WriteRequest(request.write(), attempt.minusNanos(waitNanos), request.trace(), abort);
@@ -165,7 +166,7 @@ final class ResilientConnector implements CrmConnector {
         return answer.whenComplete((result, error) -> {
             deadline.cancel(false);
             abort.fire(); // a write past its deadline must not land later unseen: its exchange closes now
-            recordWrite(sentAt, error);
+            breaker.releasePermission();
         }).exceptionallyCompose(error -> CompletableFuture.failedFuture(asCrmException(error)));
     }
 
@@ -177,12 +178,6 @@ final class ResilientConnector implements CrmConnector {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private void recordWrite(long sentAt, Throwable error) {
-        CrmException failure = error == null ? null : asCrmException(error);
-        if (failure != null && !failure.worthRetrying()) breaker.releasePermission();
-        else record(sentAt, failure);
     }
 
     @Override
