@@ -60,8 +60,8 @@ public final class ActionQueue implements AutoCloseable {
         }
     }
 
-    /** Actions not yet ended: queued, waiting to retry or being written. */
-    public record Counters(long open) {}
+    /** Actions not yet ended (queued, waiting to retry or being written), and of those the ones waiting to retry. */
+    public record Counters(long open, long retrying) {}
 
     private final Map<String, CrmConnector> crms;
     private final Options options;
@@ -70,6 +70,7 @@ public final class ActionQueue implements AutoCloseable {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<Job, Boolean> open = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
+    private final AtomicInteger retrying = new AtomicInteger();
     private volatile boolean closing;
 
     public ActionQueue(Map<String, CrmConnector> crms, Options options, Time time, ActionListener listener) {
@@ -105,7 +106,7 @@ public final class ActionQueue implements AutoCloseable {
     }
 
     public Counters counters() {
-        return new Counters(open.size());
+        return new Counters(open.size(), retrying.get());
     }
 
     /**
@@ -220,7 +221,9 @@ public final class ActionQueue implements AutoCloseable {
             return;
         }
         job.lastError = Optional.of(reason);
+        retrying.incrementAndGet();
         time.scheduler().schedule(() -> {
+            retrying.decrementAndGet();
             if (job.ended.get()) return;
             lane.retry(job);
             lane.pump();
