@@ -139,13 +139,14 @@ class WriteActionsEndToEndTest {
         List<String> results = new ArrayList<>();
         Await.until("the call's action audited", Duration.ofSeconds(30), () -> {
             results.clear();
-            results.addAll(query("SELECT result FROM crm_action WHERE uniqueid = ?", uniqueid));
+            results.addAll(query(db, "SELECT result FROM crm_action WHERE uniqueid = ?", uniqueid));
             return !results.isEmpty();
         });
         return results;
     }
 
-    static List<String> query(String sql, String parameter) {
+    /** The first column of {@code sql}'s rows, with its one parameter; none while the database is not migrated yet. */
+    static List<String> query(DatabaseSettings db, String sql, String parameter) {
         try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password());
              PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, parameter);
