@@ -134,6 +134,29 @@ class WriteActionsEndToEndTest {
         assertEquals(List.of("written"), auditResults("1733110000.3"));
     }
 
+    @Test
+    void aCallerWhoHangsUpDuringASyncCreateEndsAsHangupAndTheLeadIsStillMadeAndAudited() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+        salesforce.holdEveryWrite(release);
+        java.util.concurrent.CompletableFuture<Void> arrived = salesforce.nextWriteArrives();
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("network_script", "sales");
+        env.put("callerid", "5559990004");
+        env.put("uniqueid", "1733110000.4");
+        FakeAsterisk.Call call;
+        try {
+            call = FakeAsterisk.callAndHangUp(server.agiPort(), env, FakeAsterisk.Responder.asterisk(), arrived);
+        } finally {
+            salesforce.holdEveryWrite(java.util.concurrent.CompletableFuture.completedFuture(null));
+            release.complete(null);
+        }
+
+        assertTrue(call.closedByServer());
+        assertEquals(Map.of("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup"), call.variables(), "the call ends as any hang-up");
+        assertEquals(List.of("written"), auditResults("1733110000.4"), "the write went on without the caller");
+        assertEquals(1, salesforce.recordsOf("Lead").stream().filter(lead -> lead.path("Phone").asText().equals("5559990004")).count());
+    }
+
     /** The results audited for call {@code uniqueid}, once written (the audit flushes every 200 ms). */
     private static List<String> auditResults(String uniqueid) throws Exception {
         List<String> results = new ArrayList<>();

@@ -54,6 +54,7 @@ public final class FakeSalesforce implements AutoCloseable {
     private final AtomicInteger holdNext = new AtomicInteger();
     private volatile CompletableFuture<Void> holdEveryWrite = CompletableFuture.completedFuture(null);
     private final CompletableFuture<Void> releaseHeld = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> nextWrite = new CompletableFuture<>();
 
     public FakeSalesforce() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000);
@@ -87,6 +88,12 @@ public final class FakeSalesforce implements AutoCloseable {
     /** Every write waits, neither kept nor answered, until {@code release} completes (or close). */
     public void holdEveryWrite(CompletableFuture<Void> release) {
         holdEveryWrite = release;
+    }
+
+    /** Completes when the next write arrives (before it is held, kept or answered). */
+    public CompletableFuture<Void> nextWriteArrives() {
+        nextWrite = new CompletableFuture<>();
+        return nextWrite;
     }
 
     /** Records kept of {@code sObject}. */
@@ -133,6 +140,7 @@ public final class FakeSalesforce implements AutoCloseable {
         writes.incrementAndGet();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         writeBodies.add(body);
+        nextWrite.complete(null);
         await(holdEveryWrite);
         Matcher path = SOBJECT.matcher(exchange.getRequestURI().getRawPath());
         if (!path.matches()) {
