@@ -25,12 +25,14 @@ class ImportExportTest {
         Path shipped = Path.of("config/crmroute.yaml").toAbsolutePath();
         Files.copy(shipped.resolveSibling("demo-crm.json"), dir.resolve("demo-crm.json"));
         // The shipped vip route, with write actions (the file CRM cannot do them, but import and export carry them as written).
-        String vipEnd = "    failure:  { to: { queue: 900 } }\n\n  account:";
-        String withActions = Files.readString(shipped).replace(vipEnd, vipEnd.replace("\n\n", "\n"
+        String shippedText = Files.readString(shipped);
+        String vipFailure = "    failure:  { to: { queue: 900 } }\n";
+        int vipEnd = shippedText.indexOf(vipFailure) + vipFailure.length();
+        String withActions = shippedText.substring(0, vipEnd)
                 + "    actions:\n"
                 + "      nomatch: [ { create: Lead, mode: sync, key-field: Call_Key__c, set: { Phone: \"{callerid}\", Note: \"{{x}} {now}\" } } ]\n"
-                + "      match: [ { update: records, set: { Last_Call__c: \"{now}\" } }, { log-call: true, subject: \"Call to {dnid}\", retry-for: 1h } ]\n\n"));
-        assertTrue(withActions.contains("log-call"), "the shipped vip route ends as this test expects");
+                + "      match: [ { update: records, set: { Last_Call__c: \"{now}\" } }, { log-call: true, subject: \"Call to {dnid}\", retry-for: 1h } ]\n"
+                + shippedText.substring(vipEnd);
         String withDatabase = withActions + "\ndatabase: { url: \"" + db.url() + "\", user: \"" + db.user()
                 + "\", password: \"" + db.password() + "\" }\n";
         Path config = dir.resolve("crmroute.yaml");
