@@ -52,12 +52,7 @@ class ActionsExactlyOnceTest {
         salesforce = new FakeSalesforce();
         Files.writeString(dir.resolve("crmroute.yaml"), """
                 crms:
-                  sf:
-                    type: salesforce
-                    base-url: BASE
-                    allow-insecure: true
-                    timeout: 2s
-                    auth: { client-id: 3MVG9-client, client-secret: "${SF_SECRET}" }
+                CRM_ENTRY
                 routes:
                   sales:
                     crm: sf
@@ -67,7 +62,7 @@ class ActionsExactlyOnceTest {
                     actions:
                       nomatch: [ { create: Lead, key-field: Call_Key__c, set: { LastName: "Caller {callerid}", Phone: "{callerid}" } } ]
                       match:   [ { log-call: true, subject: "Inbound call to {dnid}" } ]
-                """.replace("BASE", salesforce.url()));
+                """.replace("CRM_ENTRY", salesforce.crmEntry()));
         ConfigResult loaded = ConfigLoader.load(dir.resolve("crmroute.yaml"), Map.of("SF_SECRET", "s3cr3t"));
         assertEquals(List.of(), loaded.problems());
         CrmrouteConfig config = loaded.config().orElseThrow();

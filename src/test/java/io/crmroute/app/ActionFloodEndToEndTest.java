@@ -72,12 +72,7 @@ class ActionFloodEndToEndTest {
             salesforce.holdEveryWrite(writesReleased);
             Files.writeString(dir.resolve("crmroute.yaml"), """
                     crms:
-                      sf:
-                        type: salesforce
-                        base-url: BASE
-                        allow-insecure: true
-                        timeout: 2s
-                        auth: { client-id: 3MVG9-client, client-secret: s3cr3t }
+                    CRM_ENTRY
                     routes:
                       sales:
                         crm: sf
@@ -87,8 +82,8 @@ class ActionFloodEndToEndTest {
                         nomatch: { to: { queue: "209" } }
                         actions:
                           nomatch: [ { create: Lead, key-field: Call_Key__c, retry-for: 1m, set: { Phone: "{callerid}" } } ]
-                    """.replace("BASE", salesforce.url()));
-            ConfigResult loaded = ConfigLoader.load(dir.resolve("crmroute.yaml"), Map.of());
+                    """.replace("CRM_ENTRY", salesforce.crmEntry()));
+            ConfigResult loaded = ConfigLoader.load(dir.resolve("crmroute.yaml"), Map.of("SF_SECRET", "s3cr3t"));
             assertEquals(List.of(), loaded.problems());
             CrmrouteConfig config = loaded.config().orElseThrow();
             CrmContext context = CrmContext.create(time.clock(), time.ticker(), time.scheduler());

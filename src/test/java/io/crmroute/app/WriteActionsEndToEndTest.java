@@ -50,13 +50,7 @@ class WriteActionsEndToEndTest {
                   agi: { host: 127.0.0.1, port: 0 }
                   http: { host: 127.0.0.1, port: 0 }
                 crms:
-                  sf:
-                    type: salesforce
-                    base-url: BASE
-                    allow-insecure: true
-                    timeout: 2s
-                    phone: { default-country: US }
-                    auth: { client-id: 3MVG9-client, client-secret: "${SF_SECRET}" }
+                CRM_ENTRY
                 routes:
                   sales:
                     crm: sf
@@ -70,7 +64,7 @@ class WriteActionsEndToEndTest {
                       nomatch: [ { create: Lead, mode: sync, set: { LastName: "Caller {callerid}", Phone: "{callerid}", LeadSource: Phone } } ]
                       match:   [ { log-call: true, subject: "Inbound call to {dnid}", set: { Description: "channel {channel}" } } ]
                 database: { url: "URL", user: "USER", password: "${DB_PASSWORD}" }
-                """.replace("BASE", salesforce.url()).replace("URL", db.url()).replace("USER", db.user()));
+                """.replace("CRM_ENTRY", salesforce.crmEntry()).replace("URL", db.url()).replace("USER", db.user()));
         ConfigResult config = ConfigLoader.load(dir.resolve("crmroute.yaml"), Map.of("SF_SECRET", "s3cr3t", "DB_PASSWORD", db.password()));
         assertEquals(List.of(), config.problems());
         server = CrmrouteServer.start(config.config().orElseThrow());

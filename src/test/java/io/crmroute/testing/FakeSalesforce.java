@@ -70,6 +70,20 @@ public final class FakeSalesforce implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * The config entry of a CRM {@code sf} on this org, indented to sit under {@code crms:}: plain http (127.0.0.1),
+     * a 2 s timeout, US phone numbers, the client secret from {@code ${SF_SECRET}}.
+     */
+    public String crmEntry() {
+        return "  sf:\n"
+                + "    type: salesforce\n"
+                + "    base-url: " + url() + "\n"
+                + "    allow-insecure: true\n"
+                + "    timeout: 2s\n"
+                + "    phone: { default-country: US }\n"
+                + "    auth: { client-id: 3MVG9-client, client-secret: \"${SF_SECRET}\" }\n";
+    }
+
     /** The next {@code count} writes are kept, then answered {@code status} (the CRM failed after it committed). */
     public void keepThenFail(int count, int status) {
         failStatus = status;
