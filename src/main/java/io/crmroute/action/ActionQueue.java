@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,7 +102,8 @@ public final class ActionQueue implements AutoCloseable {
         }
         if (dropped != null) end(dropped, ActionRecord.Result.DROPPED, Optional.empty(), "action queue full");
         // At its deadline an action still queued or waiting to retry gives up; one being written ends with its attempt.
-        time.scheduler().schedule(() -> expire(lane, job), action.retryFor().toNanos(), TimeUnit.NANOSECONDS);
+        job.expiry = time.scheduler().schedule(() -> expire(lane, job), action.retryFor().toNanos(), TimeUnit.NANOSECONDS);
+        if (job.ended.get()) job.expiry.cancel(false); // it ended while the timer was being set
         lane.pump();
     }
 
@@ -242,6 +244,8 @@ public final class ActionQueue implements AutoCloseable {
     private void end(Job job, ActionRecord.Result result, Optional<String> recordId, String error) {
         if (!job.ended.compareAndSet(false, true)) return;
         open.remove(job);
+        ScheduledFuture<?> expiry = job.expiry;
+        if (expiry != null) expiry.cancel(false);
         Queued action = job.action;
         listener.onAction(new ActionRecord(time.clock().instant(), action.uniqueid(), action.route(), action.crm(),
                 WriteKind.of(action.write()), action.write().object(), recordId, result, job.attempts, Optional.ofNullable(error)));
@@ -256,6 +260,7 @@ public final class ActionQueue implements AutoCloseable {
         volatile int attempts;
         boolean writing; // guarded by its lane
         volatile Optional<String> lastError = Optional.empty();
+        volatile ScheduledFuture<?> expiry;
 
         Job(Queued action, long deadline) {
             this.action = action;

@@ -53,6 +53,7 @@ class ActionQueueTest {
         crm.written(1, "00Q1");
         assertEquals(1, ended.size());
         assertEquals(ActionRecord.Result.WRITTEN, ended.get(0).result());
+        assertEquals(0, time.pendingTasks(), "its deadline's timer is cancelled with it");
         assertEquals(Optional.of("00Q1"), ended.get(0).recordId());
         assertEquals(2, ended.get(0).attempts());
         assertEquals(1.0, registry.get("crmroute.actions").tags("crm", "crm", "kind", "create", "result", "written").counter().count());
