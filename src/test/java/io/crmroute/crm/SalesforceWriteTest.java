@@ -14,7 +14,6 @@ import io.crmroute.crm.TestCrms.FakeTicker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,22 +35,18 @@ class SalesforceWriteTest {
     private static final Instant CALLED = Instant.parse("2026-01-05T23:30:00Z");
 
     private final CrmContext context = CrmContext.create(new FakeClock(), new FakeTicker());
-    private FakeCrmServer api;
-    private FakeCrmServer login;
+    private SalesforceApiFake org;
 
     @AfterEach
     void tearDown() {
-        if (api != null) api.close();
-        if (login != null) login.close();
+        if (org != null) org.close();
         context.close();
     }
 
     private CrmConnector salesforce(Reply... replies) throws Exception {
-        api = new FakeCrmServer(replies);
-        login = new FakeCrmServer(Reply.json("{\"access_token\": \"tok-1\", \"instance_url\": \"" + api.url("") + "\", \"token_type\": \"Bearer\"}"));
-        Map<String, String> keys = new HashMap<>(Map.of("base-url", login.url(""), "allow-insecure", "true",
-                "auth.client-id", "3MVG9-client", "auth.client-secret", "s3cr3t"));
-        return CrmConnectors.create(TestCrms.spec("sf", SalesforceCrm.TYPE, keys), context);
+        if (org != null) org.close();
+        org = new SalesforceApiFake(replies);
+        return org.connector(context);
     }
 
     private static Map<String, String> fields(String... namesAndValues) {
@@ -74,14 +69,14 @@ class SalesforceWriteTest {
         WriteResult made = await(crm.write(request(new CrmWrite.Create("Lead",
                 fields("LastName", "Caller " + HOSTILE, "Phone", HOSTILE, "LeadSource", "Phone"), Optional.empty(), KEY))));
 
-        Seen post = api.seen().get(0);
+        Seen post = org.api.seen().get(0);
         assertEquals("POST", post.method());
         assertEquals(SOBJECTS + "Lead/", post.path());
         assertEquals("Bearer tok-1", post.header("Authorization"));
         assertEquals("application/json", post.header("Content-Type"));
         assertEquals(HOSTILE, body(post).path("Phone").asText(), "the caller ID is one JSON string, whatever it holds");
         assertEquals(List.of("LastName", "Phone", "LeadSource"), List.copyOf(iterable(body(post))));
-        assertEquals(new WriteResult("Lead", "00Q5e00000AbCdE", Optional.of(login.url("/lightning/r/Lead/00Q5e00000AbCdE/view")), false), made);
+        assertEquals(new WriteResult("Lead", "00Q5e00000AbCdE", Optional.of(org.login.url("/lightning/r/Lead/00Q5e00000AbCdE/view")), false), made);
     }
 
     @Test
@@ -95,7 +90,7 @@ class SalesforceWriteTest {
         WriteResult first = await(crm.write(request(create)));
         WriteResult again = await(crm.write(request(create)));
 
-        Seen upsert = api.seen().get(0);
+        Seen upsert = org.api.seen().get(0);
         assertEquals("PATCH", upsert.method());
         assertEquals(SOBJECTS + "Lead/Call_Key__c/1733110000.42%3Asales%3Anomatch%3A0", upsert.path());
         assertEquals(List.of("Phone"), List.copyOf(iterable(body(upsert))), "the key field is in the path, never in the body");
@@ -109,7 +104,7 @@ class SalesforceWriteTest {
         CrmConnector crm = salesforce(new Reply(204, "", "", Map.of()));
         WriteResult updated = await(crm.write(request(new CrmWrite.Update("Contact", "003A", fields("Last_Call__c", "2026-01-05T09:00:00Z"), KEY))));
 
-        Seen patch = api.seen().get(0);
+        Seen patch = org.api.seen().get(0);
         assertEquals("PATCH", patch.method());
         assertEquals(SOBJECTS + "Contact/003A", patch.path());
         assertEquals("{\"Last_Call__c\":\"2026-01-05T09:00:00Z\"}", patch.body());
@@ -128,11 +123,11 @@ class SalesforceWriteTest {
 
         WriteResult task = await(crm.write(request(log)));
 
-        Seen query = api.seen().get(0);
+        Seen query = org.api.seen().get(0);
         assertEquals("GET", query.method());
         assertEquals("SELECT Id FROM Task WHERE CallObject = '1733110000.42:sales:match:0' LIMIT 1",
                 SalesforceCrmTest.decode(query.rawQuery()).get("q"));
-        Seen post = api.seen().get(1);
+        Seen post = org.api.seen().get(1);
         assertEquals(SOBJECTS + "Task/", post.path());
         JsonNode body = body(post);
         assertEquals("Call", body.path("TaskSubtype").asText());
@@ -144,7 +139,7 @@ class SalesforceWriteTest {
         assertEquals("2026-01-05", body.path("ActivityDate").asText());
         assertEquals("1733110000.42:sales:match:0", body.path("CallObject").asText());
         assertEquals("caller " + HOSTILE, body.path("Description").asText());
-        assertEquals(new WriteResult("Task", "00T1", Optional.of(login.url("/lightning/r/Task/00T1/view")), false), task);
+        assertEquals(new WriteResult("Task", "00T1", Optional.of(org.login.url("/lightning/r/Task/00T1/view")), false), task);
     }
 
     @Test
@@ -154,15 +149,15 @@ class SalesforceWriteTest {
                 new CrmWrite.CallFacts("+15551230001", "5550100", "1.1", CALLED), Optional.empty(), "1.1:sales:match:0:it's");
         WriteResult found = await(crm.write(request(log)));
 
-        assertEquals(1, api.seen().size(), "no second Task");
+        assertEquals(1, org.api.seen().size(), "no second Task");
         assertEquals("SELECT Id FROM Task WHERE CallObject = '1.1:sales:match:0:it\\'s' LIMIT 1",
-                SalesforceCrmTest.decode(api.seen().get(0).rawQuery()).get("q"), "the key is a SOQL literal, quote escaped");
+                SalesforceCrmTest.decode(org.api.seen().get(0).rawQuery()).get("q"), "the key is a SOQL literal, quote escaped");
         assertEquals("00T9", found.id());
         assertTrue(found.earlier());
 
         CrmConnector other = salesforce(Reply.json("{\"totalSize\":0,\"records\":[]}"), new Reply(201, "application/json", "{\"id\":\"00T2\"}", Map.of()));
         await(other.write(request(log)));
-        assertEquals("001A", body(api.seen().get(1)).path("WhatId").asText());
+        assertEquals("001A", body(org.api.seen().get(1)).path("WhatId").asText());
     }
 
     @Test
@@ -171,7 +166,7 @@ class SalesforceWriteTest {
         CrmWrite.LogCall log = new CrmWrite.LogCall("Lead", "00Q1", "Call", fields("Call_Key__c", KEY),
                 new CrmWrite.CallFacts("+15551230001", "5550100", "1.1", CALLED), Optional.of("Call_Key__c"), KEY);
         await(crm.write(request(log)));
-        Seen upsert = api.seen().get(0);
+        Seen upsert = org.api.seen().get(0);
         assertEquals("PATCH", upsert.method());
         assertEquals(SOBJECTS + "Task/Call_Key__c/1733110000.42%3Asales%3Anomatch%3A0", upsert.path());
         assertTrue(body(upsert).path("Call_Key__c").isMissingNode());
@@ -193,7 +188,7 @@ class SalesforceWriteTest {
     void anObjectNameThatIsNotAnApiNameIsAConfigFailureAndNothingIsSent() throws Exception {
         CrmConnector crm = salesforce(Reply.json("{}"));
         failure(crm.write(request(new CrmWrite.Create("Lead/../Account", Map.of(), Optional.empty(), KEY))), CrmException.Kind.CONFIG);
-        assertEquals(0, api.seen().size());
+        assertEquals(0, org.api.seen().size());
     }
 
     private static Set<String> iterable(JsonNode node) {
