@@ -24,7 +24,10 @@ public sealed interface CrmWrite {
     /** Field API name to value, in the order written. */
     Map<String, String> fields();
 
-    /** This action of this call, e.g. {@code 1733110000.42:sales:nomatch:0} (uniqueid:route:outcome:index, {@code :n} for the n-th record of an update); the same on every retry. */
+    /**
+     * This action of this call, e.g. {@code 1733110000.42:sales:nomatch:0} (uniqueid:route:outcome:index, and
+     * {@code :n} for the n-th record of an update); the same on every retry.
+     */
     String callKey();
 
     /** Create a record of {@code object}; {@code keyField}, if set, is the field that holds the call key. */
