@@ -1,5 +1,10 @@
 package io.crmroute.app;
 
+import io.crmroute.action.ActionListener;
+import io.crmroute.action.ActionLogger;
+import io.crmroute.action.ActionMetrics;
+import io.crmroute.action.ActionQueue;
+import io.crmroute.action.CallActions;
 import io.crmroute.agi.AgiCallHandler;
 import io.crmroute.agi.AgiServer;
 import io.crmroute.agi.AgiServerOptions;
@@ -45,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * The running server: CRM connectors, the call handler, the FastAGI listener and the HTTP port,
  * built from one config and closed in reverse order. {@link #close()} is the graceful stop: the FastAGI
  * port closes at once (Asterisk's next call is refused and takes the dialplan's fallback), calls in
- * progress get {@code server.drain-timeout} to finish, then the HTTP port closes and the audit buffer
+ * progress get {@code server.drain-timeout} to finish, then queued write actions get as long (those left are
+ * recorded as given up), then the HTTP port closes and the audit buffer
  * is written while the database is still open. One line is logged as the drain starts and one with the
  * counts when it is done.
  */
@@ -55,16 +61,18 @@ public final class CrmrouteServer implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final Optional<Storage> storage;
+    private final Optional<ActionQueue> actions;
     private final AgiServer agi;
     private final HttpServer http;
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Optional<URI> signInLink = Optional.empty();
 
-    private CrmrouteServer(List<AutoCloseable> resources, Optional<Storage> storage, AgiServer agi, HttpServer http,
-                           Duration drainTimeout) {
+    private CrmrouteServer(List<AutoCloseable> resources, Optional<Storage> storage, Optional<ActionQueue> actions, AgiServer agi,
+                           HttpServer http, Duration drainTimeout) {
         this.resources = resources;
         this.storage = storage;
+        this.actions = actions;
         this.agi = agi;
         this.http = http;
         this.drainTimeout = drainTimeout;
@@ -86,7 +94,15 @@ public final class CrmrouteServer implements AutoCloseable {
         List<DecisionListener> listeners = new ArrayList<>(List.of(new DecisionLogger(), new CallMetrics(registry)));
         storage.ifPresent(store -> listeners.add(store.auditor()));
         console.recorder().ifPresent(listeners::add);
-        CallHandler calls = new CallHandler(routes, connectors, phones, DecisionListener.all(listeners), Clock.systemUTC());
+        List<ActionListener> actionListeners = new ArrayList<>(List.of(new ActionLogger(), new ActionMetrics(registry)));
+        storage.ifPresent(store -> actionListeners.add(store.actionAuditor()));
+        ActionListener actionListener = ActionListener.all(actionListeners);
+        ActionQueue actionQueue = new ActionQueue(connectors, ActionQueue.Options.defaults(), ActionQueue.Time.system(crmContext.scheduler()),
+                actionListener);
+        Gauge.builder("crmroute.actions.open", actionQueue, queue -> queue.counters().open())
+                .description("Write actions queued, waiting to retry or being written").register(registry);
+        CallHandler calls = new CallHandler(routes, connectors, phones, DecisionListener.all(listeners), Clock.systemUTC(), System::nanoTime,
+                new CallActions(actionQueue, actionListener, Clock.systemUTC(), System::nanoTime));
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(console);
         storage.ifPresent(resources::add);
@@ -100,7 +116,8 @@ public final class CrmrouteServer implements AutoCloseable {
             checks.add(store.health());
             store.bindMetrics(registry);
         });
-        CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources, storage);
+        CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources, storage,
+                Optional.of(actionQueue));
         server.signInLink = console.announce(config.server().httpHost(), server.httpPort());
         return server;
     }
@@ -117,12 +134,12 @@ public final class CrmrouteServer implements AutoCloseable {
         CallHandler calls = CallHandler.refusingAll(reason, listener, Clock.systemUTC());
         HealthIndicator broken = HealthIndicator.of("config", true, () -> HealthIndicator.Status.down(Map.of(
                 "file", file.toString(), "problems", problems.stream().map(ConfigProblem::toString).toList())));
-        return start(server, calls, registry, List.of(broken), List.of(), List.of(), Optional.empty());
+        return start(server, calls, registry, List.of(broken), List.of(), List.of(), Optional.empty(), Optional.empty());
     }
 
     private static CrmrouteServer start(ServerSettings server, AgiCallHandler calls, PrometheusMeterRegistry registry,
                                         List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources,
-                                        Optional<Storage> storage) {
+                                        Optional<Storage> storage, Optional<ActionQueue> actions) {
         AgiServer agi;
         try {
             agi = AgiServer.start(agiOptions(server), calls);
@@ -149,7 +166,7 @@ public final class CrmrouteServer implements AutoCloseable {
             throw failed;
         }
         log.info("crmroute serving FastAGI on {}:{} and HTTP on {}:{}", server.agiHost(), agi.port(), server.httpHost(), http.port());
-        return new CrmrouteServer(resources, storage, agi, http, server.drainTimeout());
+        return new CrmrouteServer(resources, storage, actions, agi, http, server.drainTimeout());
     }
 
     static AgiServerOptions agiOptions(ServerSettings server) {
@@ -205,6 +222,8 @@ public final class CrmrouteServer implements AutoCloseable {
         log.info("crmroute stopping: FastAGI port closed, {} calls in progress get up to {} to finish",
                 inProgress, Durations.format(drainTimeout));
         AgiServer.Drained drained = agi.close(drainTimeout);
+        // The calls' async actions get the drain time too; what is left is recorded gave_up while the audit is open.
+        actions.ifPresent(queue -> queue.close(drainTimeout));
         http.close();
         closeAll(resources);
         log.info("crmroute stopped: {} calls finished, {} calls cut; audit: {}", drained.finished(), drained.cut(),

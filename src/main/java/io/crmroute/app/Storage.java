@@ -1,11 +1,14 @@
 package io.crmroute.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmroute.action.ActionListener;
 import io.crmroute.call.DecisionListener;
 import io.crmroute.config.CrmrouteConfig;
 import io.crmroute.config.DatabaseSettings;
 import io.crmroute.config.RouteWriter;
 import io.crmroute.http.HealthIndicator;
+import io.crmroute.store.ActionLog;
+import io.crmroute.store.ActionRow;
 import io.crmroute.store.Database;
 import io.crmroute.store.DecisionHistory;
 import io.crmroute.store.DecisionLog;
@@ -23,7 +26,7 @@ import java.util.Optional;
 
 /**
  * What a configured database adds: routes read live from it (the YAML's imported once), every call
- * decision audited; the admin API reads and writes both (see {@link ConsoleSide}). Closed audit first, so the last
+ * decision and write action audited; the admin API reads and writes both (see {@link ConsoleSide}). Closed audit first, so the last
  * decisions are written while the database is still open.
  */
 final class Storage implements AutoCloseable {
@@ -32,12 +35,14 @@ final class Storage implements AutoCloseable {
     private final LiveRouteTable routes;
     private final DecisionLog audit;
     private final RouteStore store;
+    private final ActionLog actions;
 
-    private Storage(Database database, LiveRouteTable routes, DecisionLog audit, RouteStore store) {
+    private Storage(Database database, LiveRouteTable routes, DecisionLog audit, RouteStore store, ActionLog actions) {
         this.database = database;
         this.routes = routes;
         this.audit = audit;
         this.store = store;
+        this.actions = actions;
     }
 
     /** Connects in the background: the server starts and routes even while the database is down. */
@@ -49,7 +54,8 @@ final class Storage implements AutoCloseable {
         LiveRouteTable routes = LiveRouteTable.start(database, compiler, config.routes(), seed,
                 new LiveRouteTable.Options(LiveRouteTable.Options.defaults().pollInterval(), Optional.of(snapshotFile(config))));
         DecisionLog audit = DecisionLog.start(database, DecisionLog.Options.defaults());
-        return new Storage(database, routes, audit, new RouteStore(database, compiler));
+        ActionLog actions = ActionLog.start(database, DecisionLog.Options.defaults());
+        return new Storage(database, routes, audit, new RouteStore(database, compiler), actions);
     }
 
     /** Where the last good routes are kept, so a restart without the database still has them: in the data directory. */
@@ -65,6 +71,12 @@ final class Storage implements AutoCloseable {
     DecisionListener auditor() {
         return report -> audit.record(DecisionRow.of(report.time(), report.uniqueId(), report.channel(), report.callerId(),
                 report.crm(), report.decision(), report.crmTime()));
+    }
+
+    /** Records how each write action ended ({@code crm_action}); never waits on the database. */
+    ActionListener actionAuditor() {
+        return record -> actions.record(ActionRow.of(record.time(), record.uniqueid(), record.route(), record.crm(), record.kindLabel(),
+                record.object(), record.recordId(), record.result().label(), record.attempts(), record.error()));
     }
 
     RouteStore routeStore() {
@@ -109,6 +121,7 @@ final class Storage implements AutoCloseable {
     @Override
     public void close() {
         audit.close();
+        actions.close();
         routes.close();
         database.close();
     }

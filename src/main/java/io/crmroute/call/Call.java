@@ -1,5 +1,7 @@
 package io.crmroute.call;
 
+import io.crmroute.action.ActionCall;
+import io.crmroute.action.CallActions;
 import io.crmroute.agi.AgiEnvironment;
 import io.crmroute.agi.AgiReply;
 import io.crmroute.agi.AgiSession;
@@ -9,6 +11,8 @@ import io.crmroute.crm.CrmException;
 import io.crmroute.crm.LookupRequest;
 import io.crmroute.crm.LookupResult;
 import io.crmroute.crm.PhoneMatching;
+import io.crmroute.route.ActionOutcome;
+import io.crmroute.route.ChannelVariables;
 import io.crmroute.route.Decision;
 import io.crmroute.route.DtmfPrompt;
 import io.crmroute.route.LookupOutcome;
@@ -16,6 +20,9 @@ import io.crmroute.route.MatchSource;
 import io.crmroute.route.Route;
 import io.crmroute.route.Router;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -46,13 +53,16 @@ final class Call {
     private final Consumer<String> trace;
     private final LongSupplier nanoTime;
     private final CompletableFuture<Void> hangup;
+    private final CallActions actions;
+    private final Instant started;
 
     private String digits = "";
     private Optional<LookupOutcome> outcome = Optional.empty();
     private Optional<Duration> crmTime = Optional.empty();
+    private Map<String, String> written = Map.of();
 
     Call(AgiSession session, Route route, CrmConnector crm, Optional<PhoneMatching> crmPhone, Consumer<String> trace,
-         LongSupplier nanoTime) {
+         LongSupplier nanoTime, CallActions actions, Instant started) {
         this.session = session;
         this.route = route;
         this.crm = crm;
@@ -60,6 +70,8 @@ final class Call {
         this.trace = trace;
         this.nanoTime = nanoTime;
         this.hangup = session.hangup();
+        this.actions = actions;
+        this.started = started;
     }
 
     CompletableFuture<Decision> run() {
@@ -68,10 +80,55 @@ final class Call {
                     digits = collected;
                     return unlessHungUp(this::lookup);
                 })
-                .thenApply(result -> {
+                .thenCompose(result -> {
                     outcome = Optional.of(result);
-                    return Router.decide(route, digits, result);
+                    return withSyncActions(Router.decide(route, digits, result));
                 });
+    }
+
+    /**
+     * The decision once the outcome's sync actions are written within what is left of the route's budget: the
+     * same, with the records they made for {@link #written}; FAILED with the reason when one failed or time ran
+     * out; HANGUP when the caller hung up meanwhile (the write goes on, and is audited, without them).
+     */
+    private CompletableFuture<Decision> withSyncActions(Decision decision) {
+        Optional<ActionCall> facts = actionCall(decision);
+        if (facts.isEmpty() || !actions.hasSync(route, facts.get())) return CompletableFuture.completedFuture(decision);
+        Duration left = route.timeout().minus(crmTime.orElse(Duration.ZERO));
+        CompletableFuture<Decision> next = new CompletableFuture<>();
+        actions.runSync(crm, route, facts.get(), left, session.scheduler()).thenAccept(sync -> {
+            if (sync.failure().isPresent()) {
+                next.complete(Router.decide(route, digits, new LookupOutcome.Failed(Failures.oneLine(sync.failure().get()))));
+                return;
+            }
+            Map<String, String> variables = new LinkedHashMap<>();
+            sync.created().forEach(record -> variables.putAll(ChannelVariables.ofWritten(record.object(), record.id(), record.url())));
+            written = variables;
+            next.complete(decision);
+        });
+        hangup.thenRun(() -> next.complete(Router.decide(route, digits, new LookupOutcome.HungUp())));
+        return next;
+    }
+
+    /** Queues the async actions of {@code decision}'s outcome (the one the call took); returns at once. */
+    void queueAsyncActions(Decision decision) {
+        actionCall(decision).ifPresent(facts -> actions.queueAsync(route, facts));
+    }
+
+    /** {@code CRM_{object}_ID} and {@code _URL} of the records sync actions made, to set with the decision's variables. */
+    Map<String, String> written() {
+        return written;
+    }
+
+    private Optional<ActionCall> actionCall(Decision decision) {
+        if (route.actions().isEmpty()) return Optional.empty();
+        return ActionOutcome.of(decision.status()).map(key -> {
+            AgiEnvironment environment = session.environment();
+            Map<String, String> variables = new LinkedHashMap<>(ChannelVariables.of(decision));
+            variables.putAll(written);
+            return new ActionCall(route.name(), key, environment.uniqueId(), environment.channel(), environment.callerId(),
+                    environment.get("dnid").orElse(""), digits, environment.args(), started, variables, decision.records());
+        });
     }
 
     String digits() {

@@ -1,5 +1,6 @@
 package io.crmroute.call;
 
+import io.crmroute.action.CallActions;
 import io.crmroute.agi.AgiCallHandler;
 import io.crmroute.agi.AgiEnvironment;
 import io.crmroute.agi.AgiSession;
@@ -15,6 +16,7 @@ import io.crmroute.route.RouteTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +44,7 @@ public final class CallHandler implements AgiCallHandler {
     private final Clock clock;
     private final LongSupplier nanoTime;
     private final Optional<String> refusal;
+    private final CallActions actions;
 
     /**
      * @param crmPhones each CRM's own {@code phone:} setting, used for caller IDs when the route sets none
@@ -54,11 +57,17 @@ public final class CallHandler implements AgiCallHandler {
     /** As above, with the ticker durations are measured on ({@code System::nanoTime} in production). */
     public CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
                        DecisionListener listener, Clock clock, LongSupplier nanoTime) {
-        this(routes, connectors, crmPhones, listener, clock, nanoTime, Optional.empty());
+        this(routes, connectors, crmPhones, listener, clock, nanoTime, Optional.empty(), CallActions.NONE);
+    }
+
+    /** As above, running the routes' write actions with {@code actions} (the other constructors run none). */
+    public CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
+                       DecisionListener listener, Clock clock, LongSupplier nanoTime, CallActions actions) {
+        this(routes, connectors, crmPhones, listener, clock, nanoTime, Optional.empty(), actions);
     }
 
     private CallHandler(RouteTable routes, Map<String, CrmConnector> connectors, Map<String, PhoneMatching> crmPhones,
-                        DecisionListener listener, Clock clock, LongSupplier nanoTime, Optional<String> refusal) {
+                        DecisionListener listener, Clock clock, LongSupplier nanoTime, Optional<String> refusal, CallActions actions) {
         this.routes = routes;
         this.connectors = Map.copyOf(connectors);
         this.crmPhones = Map.copyOf(crmPhones);
@@ -66,6 +75,7 @@ public final class CallHandler implements AgiCallHandler {
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.refusal = refusal;
+        this.actions = actions;
     }
 
     /**
@@ -73,7 +83,8 @@ public final class CallHandler implements AgiCallHandler {
      * dialplan takes its fallback at once instead of waiting on a server that cannot route.
      */
     public static CallHandler refusingAll(String reason, DecisionListener listener, Clock clock) {
-        return new CallHandler(RouteTable.of(Map.of()), Map.of(), Map.of(), listener, clock, System::nanoTime, Optional.of(reason));
+        return new CallHandler(RouteTable.of(Map.of()), Map.of(), Map.of(), listener, clock, System::nanoTime, Optional.of(reason),
+                CallActions.NONE);
     }
 
     @Override
@@ -90,7 +101,8 @@ public final class CallHandler implements AgiCallHandler {
         Optional<Route> route = routes.route(name);
         Optional<CrmConnector> crm = route.map(r -> connectors.get(r.crm()));
         Call call = route.isPresent() && crm.isPresent()
-                ? new Call(session, route.get(), crm.get(), Optional.ofNullable(crmPhones.get(route.get().crm())), trace, nanoTime)
+                ? new Call(session, route.get(), crm.get(), Optional.ofNullable(crmPhones.get(route.get().crm())), trace, nanoTime,
+                        actions, time)
                 : null;
         CompletableFuture<Decision> decision;
         if (refusal.isPresent()) {
@@ -112,7 +124,10 @@ public final class CallHandler implements AgiCallHandler {
                             "internal error: " + Futures.unwrap(failure).getClass().getSimpleName());
                 })
                 .thenCompose(made -> {
-                    Map<String, String> variables = ChannelVariables.of(made);
+                    // Queued before the variables are set: the caller never waits for an async action.
+                    if (call != null) queueAsyncActions(call, made, environment);
+                    Map<String, String> variables = new LinkedHashMap<>(ChannelVariables.of(made));
+                    if (call != null) variables.putAll(call.written());
                     CallReport report = new CallReport(time, environment.uniqueId(), environment.channel(), environment.callerId(),
                             route.map(Route::crm).orElse(""), made, call == null ? Optional.empty() : call.outcome(),
                             call == null ? Optional.empty() : call.crmTime(), Duration.ZERO, variables);
@@ -126,6 +141,15 @@ public final class CallHandler implements AgiCallHandler {
                                 LogText.safe(environment.uniqueId()), LogText.safe(name), LogText.safe(Futures.unwrap(failure).getMessage()));
                     }
                 });
+    }
+
+    private static void queueAsyncActions(Call call, Decision made, AgiEnvironment environment) {
+        try {
+            call.queueAsyncActions(made);
+        } catch (RuntimeException bug) {
+            // A bug in the actions must not cost the caller the decision.
+            log.error("call {} on route {}: async actions not queued", LogText.safe(environment.uniqueId()), LogText.safe(made.route()), bug);
+        }
     }
 
     private static CompletableFuture<Void> setVariables(AgiSession session, Map<String, String> variables) {

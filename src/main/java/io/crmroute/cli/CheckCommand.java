@@ -1,5 +1,6 @@
 package io.crmroute.cli;
 
+import io.crmroute.action.ActionCheck;
 import io.crmroute.config.ConfigProblem;
 import io.crmroute.config.CrmrouteConfig;
 import io.crmroute.crm.CrmSpec;
@@ -35,11 +36,39 @@ final class CheckCommand implements Callable<Integer> {
         Optional<CrmrouteConfig> loaded = config.load(spec.commandLine().getErr());
         if (loaded.isEmpty()) return 1;
         CrmrouteConfig cfg = loaded.get();
+        if (!checkActions(cfg)) return 1;
         if (online && !checkOnline(cfg)) return 1;
         spec.commandLine().getOut().printf("%s: OK (%d CRMs, %d routes%s)%n", config.file, cfg.crms().size(), cfg.routes().size(),
                 online ? ", checked online" : "");
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * Asks the connectors of the CRMs that routes write to (no request is sent) whether they can do each action;
+     * prints warnings for actions that are not retry-safe to out, problems to err; true when there is none.
+     */
+    private boolean checkActions(CrmrouteConfig cfg) {
+        Map<String, CrmSpec> writing = new LinkedHashMap<>();
+        Map<String, String> types = new LinkedHashMap<>();
+        for (Route route : cfg.routes().values()) {
+            CrmSpec crm = cfg.crms().get(route.crm());
+            if (crm == null || route.actions().isEmpty()) continue;
+            writing.put(crm.name(), crm);
+            types.put(crm.name(), crm.type().id());
+        }
+        if (writing.isEmpty()) return true;
+        ActionCheck.Outcome outcome;
+        try (OpenCrms crms = new OpenCrms(writing.values())) {
+            outcome = ActionCheck.run(cfg.routes(), crms.connectors(), types);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (ActionCheck.Finding warning : outcome.warnings()) out.println(config.file + ": warning: " + warning);
+        for (ActionCheck.Finding problem : outcome.problems()) err.println(config.file + ": " + problem);
+        out.flush();
+        err.flush();
+        return outcome.problems().isEmpty();
     }
 
     /** Asks the CRMs the routes use; prints notes to out and problems to err; true when there is none. */

@@ -10,6 +10,7 @@ import io.crmroute.route.Match;
 import io.crmroute.route.MatchSource;
 import io.crmroute.route.Operator;
 import io.crmroute.route.Route;
+import io.crmroute.route.RouteActions;
 import io.crmroute.route.Rule;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class RouteParser {
     static final List<String> DESTINATION_TYPES = List.of("queue", "ivr", "recording", "extension");
 
     private static final Set<String> ROUTE_KEYS = Set.of("crm", "object", "match", "dtmf", "retrieve", "field", "records",
-            "timeout", "rules", "default", "nomatch", "multiple", "withheld", "failure");
+            "timeout", "rules", "default", "nomatch", "multiple", "withheld", "failure", "actions");
     private static final Set<String> MATCH_KEYS = Set.of("field", "from", "phone");
     private static final Set<String> DTMF_KEYS = Set.of("prompt", "max-digits", "timeout");
     private static final Set<String> RULE_KEYS = Set.of("name", "op", "field", "value", "to", "voicemail");
@@ -91,10 +92,11 @@ public final class RouteParser {
         Optional<Fallback> multiple = fallback(route, "multiple");
         Optional<Fallback> withheld = fallback(route, "withheld");
         Optional<Fallback> failure = fallback(route, "failure");
+        RouteActions actions = ActionsParser.read(route);
         if (spec.isEmpty() || field.isEmpty() || defaultPath.isEmpty()) return Optional.empty();
         String objectName = object.orElse(spec.get().name());
         return Optional.of(new Route(name, crm.get(), objectName, match, dtmf, retrieve, field.get(), records, timeout, rules,
-                defaultPath.get(), nomatch, multiple, withheld, failure));
+                defaultPath.get(), nomatch, multiple, withheld, failure, actions));
     }
 
     private static Match match(Section match) {

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmroute.crm.PhoneMatching;
+import io.crmroute.route.Action;
 import io.crmroute.route.Destination;
 import io.crmroute.route.DtmfPrompt;
 import io.crmroute.route.Fallback;
 import io.crmroute.route.Match;
 import io.crmroute.route.MatchSource;
 import io.crmroute.route.Route;
+import io.crmroute.route.RouteActions;
 import io.crmroute.route.Rule;
 import java.util.Optional;
 
@@ -44,6 +46,7 @@ public final class RouteWriter {
         fallback(tree, "multiple", route.multiple());
         fallback(tree, "withheld", route.withheld());
         fallback(tree, "failure", route.failure());
+        if (!route.actions().isEmpty()) tree.set("actions", actions(route.actions()));
         return tree;
     }
 
@@ -97,6 +100,34 @@ public final class RouteWriter {
         ObjectNode node = NODES.objectNode();
         node.set("to", destination(fallback.to()));
         if (fallback.voicemail()) node.put("voicemail", true);
+        return node;
+    }
+
+    private static ObjectNode actions(RouteActions actions) {
+        ObjectNode node = NODES.objectNode();
+        actions.byOutcome().forEach((outcome, list) -> {
+            ArrayNode items = node.putArray(outcome.key());
+            list.forEach(action -> items.add(action(action)));
+        });
+        return node;
+    }
+
+    private static ObjectNode action(Action action) {
+        ObjectNode node = NODES.objectNode();
+        if (action instanceof Action.Create create) node.put("create", create.object());
+        if (action instanceof Action.Update update) node.put("update", update.everyRecord() ? "records" : "record");
+        if (action instanceof Action.LogCall logCall) {
+            node.put("log-call", true);
+            node.put("subject", logCall.subject().source());
+        }
+        if (!action.set().isEmpty()) {
+            ObjectNode set = node.putObject("set");
+            action.set().forEach((field, template) -> set.put(field, template.source()));
+        }
+        Action.Options options = action.options();
+        if (options.sync()) node.put("mode", "sync");
+        options.keyField().ifPresent(field -> node.put("key-field", field));
+        if (!options.retryFor().equals(Action.Options.DEFAULT_RETRY_FOR)) node.put("retry-for", Durations.format(options.retryFor()));
         return node;
     }
 

@@ -26,7 +26,10 @@ public sealed interface CrmWrite {
     /** Field API name to value, in the order written. */
     Map<String, String> fields();
 
-    /** This action of this call, e.g. {@code 1733110000.42/sales/nomatch/0}; the same on every retry. */
+    /**
+     * This action of this call, e.g. {@code 1733110000.42:sales:nomatch:0} (uniqueid:route:outcome:index, and
+     * {@code :n} for the n-th record of an update); the same on every retry.
+     */
     String callKey();
 
     /** The field that holds the call key of a create or call log, where the route names one; an update has none. */

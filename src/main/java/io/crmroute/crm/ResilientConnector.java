@@ -131,10 +131,53 @@ final class ResilientConnector implements CrmConnector {
         return delegate.namesIgnoreCase();
     }
 
-    // TODO(actions-core): writes through the breaker and the rate limit, within the request's budget.
+    /**
+     * A write through the same breaker and rate limit as lookups, bounded by the CRM's {@code timeout} (or the
+     * request's budget when shorter); a write is never shared nor cached. It waits its turn in the rate limit
+     * beside the lookups, and is not sent while the circuit is open; but its outcome is not counted by the
+     * breaker: a CRM that answers lookups while its write endpoint fails (or holds every write) must not have
+     * its calls' lookups failed by the open circuit. The action queue's back-off spares the CRM instead.
+     */
     @Override
     public CompletableFuture<WriteResult> write(WriteRequest request) {
-        return delegate.write(request);
+        if (!breaker.tryAcquirePermission()) {
+            return CompletableFuture.failedFuture(failure(CrmException.Kind.CIRCUIT_OPEN, "circuit open after repeated failures"));
+        }
+        Duration attempt = request.budget().compareTo(spec.timeout()) < 0 ? request.budget() : spec.timeout();
+        long waitNanos = limiter == null ? 0 : reserveTurn(attempt);
+        if (waitNanos < 0) {
+            breaker.releasePermission();
+            return CompletableFuture.failedFuture(failure(CrmException.Kind.RATE_LIMITED,
+                    "rate limit of " + spec.rateLimit().getAsDouble() + "/s leaves no turn within " + attempt.toMillis() + " ms"));
+        }
+        LookupAbort abort = LookupAbort.create();
+        request.abort().onFire(abort::fire);
+        WriteRequest bounded = new WriteRequest(request.write(), attempt.minusNanos(waitNanos), request.trace(), abort);
+        CompletableFuture<WriteResult> answer = new CompletableFuture<>();
+        ScheduledFuture<?> deadline = context.scheduler().schedule(() -> answer.completeExceptionally(
+                failure(CrmException.Kind.TIMEOUT, "no answer within " + attempt.toMillis() + " ms")), attempt.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<WriteResult> call = waitNanos == 0
+                ? callWriter(bounded)
+                : context.delay(Duration.ofNanos(waitNanos)).thenCompose(ignored -> callWriter(bounded));
+        call.whenComplete((result, error) -> {
+            if (error == null) answer.complete(result);
+            else answer.completeExceptionally(asCrmException(error));
+        });
+        return answer.whenComplete((result, error) -> {
+            deadline.cancel(false);
+            abort.fire(); // a write past its deadline must not land later unseen: its exchange closes now
+            breaker.releasePermission();
+        }).exceptionallyCompose(error -> CompletableFuture.failedFuture(asCrmException(error)));
+    }
+
+    private CompletableFuture<WriteResult> callWriter(WriteRequest request) {
+        if (request.abort().isFired()) return CompletableFuture.failedFuture(failure(CrmException.Kind.TIMEOUT, "write abandoned"));
+        try {
+            CompletableFuture<WriteResult> call = delegate.write(request);
+            return call != null ? call : CompletableFuture.failedFuture(new IllegalStateException("connector answered null"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -7,10 +7,12 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -105,6 +107,100 @@ final class SalesforceCrm implements CrmConnector {
             return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, "not an sObject name: " + object));
         }
         return metadata("/sobjects/" + object + "/describe", object).thenApply(reply -> SalesforceSchema.fields(reply, http));
+    }
+
+    @Override
+    public Set<WriteKind> writeKinds() {
+        return EnumSet.allOf(WriteKind.class);
+    }
+
+    /** An update always; a call log always (the Task is looked up by its CallObject first); a create with a key field (an upsert). */
+    @Override
+    public boolean retrySafe(CrmWrite write) {
+        return !(write instanceof CrmWrite.Create create) || create.keyField().isPresent();
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> write(WriteRequest request) {
+        CrmWrite write = request.write();
+        long start = context.ticker().read();
+        try {
+            if (write instanceof CrmWrite.Create create) {
+                return send(SalesforceWrites.create(create), request, start).thenCompose(response -> made(create.object(), response,
+                        create.keyField().map(key -> "/sobjects/" + create.object() + "/" + key + "/" + RecordPages.encode(create.callKey())),
+                        request, start));
+            }
+            if (write instanceof CrmWrite.Update update) {
+                return send(SalesforceWrites.update(update), request, start).thenApply(response -> {
+                    requireSuccess(response);
+                    return WriteResult.made(update.object(), update.recordId(), recordUrl(settings.uiUrl(), update.object(), update.recordId()));
+                });
+            }
+            CrmWrite.LogCall log = (CrmWrite.LogCall) write;
+            SalesforceWrites.Request task = SalesforceWrites.task(log);
+            if (log.keyField().isPresent()) {
+                return send(task, request, start).thenCompose(response -> made("Task", response,
+                        Optional.of(task.path()), request, start));
+            }
+            return query(SalesforceWrites.earlierTask(log), request, start).thenCompose(earlier -> {
+                String id = earlier.path("records").path(0).path("Id").asText("");
+                if (!id.isEmpty()) return CompletableFuture.completedFuture(new WriteResult("Task", id, recordUrl(settings.uiUrl(), "Task", id), true));
+                return send(task, request, start).thenCompose(response -> made("Task", response, Optional.empty(), request, start));
+            });
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(http.failure(CrmException.Kind.CONFIG, e.getMessage()));
+        }
+    }
+
+    /**
+     * The record a create or upsert answered: 201 (created) or 200 (an upsert found it) with its {@code id};
+     * an upsert answered 204, as versions before 46.0 do, is read back from {@code readBack}.
+     */
+    private CompletableFuture<WriteResult> made(String object, HttpResponse<String> response, Optional<String> readBack,
+                                                WriteRequest request, long start) {
+        requireSuccess(response);
+        boolean earlier = response.statusCode() != 201;
+        if (response.statusCode() == 204 && readBack.isPresent()) {
+            return send(new SalesforceWrites.Request("GET", readBack.get() + "?fields=Id", Optional.empty()), request, start)
+                    .thenApply(read -> result(object, http.json(requireSuccess(read)).path("Id").asText(""), earlier));
+        }
+        JsonNode reply = http.json(response);
+        return CompletableFuture.completedFuture(result(object, reply.path("id").asText(""), earlier || !reply.path("created").asBoolean(true)));
+    }
+
+    private WriteResult result(String object, String id, boolean earlier) {
+        if (id.isEmpty()) throw http.failure(CrmException.Kind.BAD_RESPONSE, "reply has no record id");
+        return new WriteResult(object, id, recordUrl(settings.uiUrl(), object, id), earlier);
+    }
+
+    private HttpResponse<String> requireSuccess(HttpResponse<String> response) {
+        if (response.statusCode() < 200 || response.statusCode() > 299) throw statusFailure(response);
+        return response;
+    }
+
+    /** One request of a write, within what is left of its budget. */
+    private CompletableFuture<HttpResponse<String>> send(SalesforceWrites.Request request, WriteRequest write, long start) {
+        return tokens.withToken(token -> {
+            CrmCall call;
+            try {
+                URI uri = URI.create(instance(token) + "/services/data/" + settings.apiVersion() + request.path());
+                call = request.body().map(body -> CrmCall.json(request.method(), uri, body)).orElseGet(() -> CrmCall.get(uri))
+                        .header("Authorization", "Bearer " + token.value())
+                        .header("Accept", "application/json");
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(http.failure(CrmException.Kind.BAD_RESPONSE, "instance_url is not a URL"));
+            }
+            return http.send(call, write.budget().minus(context.since(start)), write.trace(), write.abort());
+        });
+    }
+
+    private CompletableFuture<JsonNode> query(String soql, WriteRequest write, long start) {
+        return send(new SalesforceWrites.Request("GET", "/query?q=" + CrmCall.encode(soql), Optional.empty()), write, start)
+                .thenApply(response -> http.json(requireSuccess(response)));
+    }
+
+    private String instance(AccessToken token) {
+        return token.extra("instance_url").map(CrmCall::withoutTrailingSlash).orElse(settings.baseUrl());
     }
 
     /** SOQL takes field and object names in any case. */

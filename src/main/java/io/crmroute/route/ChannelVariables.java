@@ -3,6 +3,7 @@ package io.crmroute.route;
 import io.crmroute.crm.CrmRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The channel variables a decision sets, by DESIGN.md's names, in the order they are sent. */
 public final class ChannelVariables {
@@ -37,6 +38,17 @@ public final class ChannelVariables {
         }
         decision.recordCount().ifPresent(count -> variables.put("CRM_" + object + "_RECORD_COUNT", Integer.toString(count)));
         variables.replaceAll((name, value) -> value(value));
+        return variables;
+    }
+
+    /**
+     * {@code CRM_{object}_ID} and {@code CRM_{object}_URL} of a record a sync action wrote (the URL where the
+     * CRM has a page for it), made safe as those of a matched record are.
+     */
+    public static Map<String, String> ofWritten(String object, String id, Optional<String> url) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("CRM_" + name(object) + "_ID", value(dialplanSafe(id)));
+        url.ifPresent(page -> variables.put("CRM_" + name(object) + "_URL", value(dialplanSafe(page))));
         return variables;
     }
 

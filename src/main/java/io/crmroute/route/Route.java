@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * One named route: the lookup to make, the rules to evaluate on its result, and where each other
  * path goes. {@code nomatch} and {@code withheld} fall back as DESIGN.md says (withheld to nomatch,
- * nomatch to default); {@code multiple} and {@code failure} fall back to default.
+ * nomatch to default); {@code multiple} and {@code failure} fall back to default. {@code actions} are the
+ * writes each outcome asks of the CRM (none by default).
  */
 public record Route(
         String name,
@@ -27,9 +28,18 @@ public record Route(
         Optional<Fallback> nomatch,
         Optional<Fallback> multiple,
         Optional<Fallback> withheld,
-        Optional<Fallback> failure) {
+        Optional<Fallback> failure,
+        RouteActions actions) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1500);
+
+    /** A route without write actions. */
+    public Route(String name, String crm, String object, Match match, Optional<DtmfPrompt> dtmf, List<String> retrieve, String field,
+                 int records, Duration timeout, List<Rule> rules, Fallback defaultPath, Optional<Fallback> nomatch,
+                 Optional<Fallback> multiple, Optional<Fallback> withheld, Optional<Fallback> failure) {
+        this(name, crm, object, match, dtmf, retrieve, field, records, timeout, rules, defaultPath, nomatch, multiple, withheld, failure,
+                RouteActions.NONE);
+    }
 
     public Route {
         Objects.requireNonNull(name, "name");
@@ -47,6 +57,7 @@ public record Route(
         multiple = multiple == null ? Optional.empty() : multiple;
         withheld = withheld == null ? Optional.empty() : withheld;
         failure = failure == null ? Optional.empty() : failure;
+        actions = actions == null ? RouteActions.NONE : actions;
     }
 
     /** Every field the CRM must return: the compared ones and the retrieved ones. */

@@ -1,6 +1,5 @@
 package io.crmroute.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,40 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The audit of call decisions. {@link #record} puts a row in a bounded buffer and returns: it never
- * blocks and never throws, so no call waits on the database. A writer thread of its own inserts the
- * rows in batches of up to {@code batchSize}: at once when a batch is full, else every {@code
- * flushEvery}. When the database fails it keeps the batch and retries after a back-off that doubles up
- * to {@code retryMax}, so rows wait in the buffer through an outage and are written when it ends. When
- * to flush and retry comes from an injected {@link StoreTime}. Each row's id is made when it is
- * recorded and the insert skips ids already there, so a batch retried after a commit whose answer was
- * lost is not written twice. A full buffer refuses the newest row (the older ones are the start of the
- * outage, and each call's decision is also in the log); every refused row is counted and reported.
+ * The audit of call decisions ({@code call_decision}), written by an {@link AuditWriter}: {@link #record}
+ * never blocks nor throws, so no call waits on the database; rows wait in a bounded buffer through an outage
+ * and are written in batches when it ends, never twice.
  */
 public final class DecisionLog implements DecisionHistory, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(DecisionLog.class);
     private static final String INSERT = "INSERT INTO call_decision (id, time, uniqueid, channel, caller, route, digits, crm,"
             + " value, record_count, status, rule, dest_type, dest, voicemail, crm_ms, error)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
-    /** How long {@link #close} waits on the real clock beyond {@code closeTimeout}, should the writer hang. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     /** Buffer size, batch size and wait, retry back-off, and how long {@link #close} may spend writing what is left. */
     public record Options(int capacity, int batchSize, Duration flushEvery, Duration retryMin, Duration retryMax, Duration closeTimeout) {
@@ -61,33 +38,11 @@ public final class DecisionLog implements DecisionHistory, AutoCloseable {
     public record Counters(long recorded, long written, long dropped, long pending) {}
 
     private final Database database;
-    private final Options options;
-    private final StoreTime time;
-    private final BlockingQueue<DecisionRow> buffer;
-    private final AtomicLong recorded = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    /** Counted before a row enters the buffer and after it is written, so it is never low, even mid-batch. */
-    private final AtomicLong pending = new AtomicLong();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(Database.daemonThreads("crmroute-decision-writer"));
-    private final AtomicBoolean drainQueued = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile boolean accepting = true;
-    private volatile ScheduledFuture<?> flusher;
-    // Touched by the writer thread only:
-    private final List<DecisionRow> batch = new ArrayList<>();
-    private Duration backoff;
-    private boolean failing;
-    private boolean retryScheduled;
-    private long droppedReported;
-    private long lastDropReportNanos;
+    private final AuditWriter<DecisionRow> writer;
 
-    private DecisionLog(Database database, Options options, StoreTime time) {
+    private DecisionLog(Database database, AuditWriter<DecisionRow> writer) {
         this.database = database;
-        this.options = options;
-        this.time = time;
-        this.buffer = new ArrayBlockingQueue<>(options.capacity());
-        this.backoff = options.retryMin();
+        this.writer = writer;
     }
 
     public static DecisionLog start(Database database, Options options) {
@@ -96,35 +51,23 @@ public final class DecisionLog implements DecisionHistory, AutoCloseable {
 
     /** As {@link #start(Database, Options)}, flushing and retrying on {@code time}. */
     public static DecisionLog start(Database database, Options options, StoreTime time) {
-        DecisionLog decisions = new DecisionLog(database, options, time);
+        DecisionLog decisions = new DecisionLog(database,
+                new AuditWriter<>("decision rows", INSERT, DecisionLog::bind, database, options, time));
         database.publishAuditCounts(() -> {
             Counters counters = decisions.counters();
             return new Database.AuditCounts(counters.pending(), counters.dropped());
         });
-        long every = options.flushEvery().toNanos();
-        decisions.flusher = time.scheduler().scheduleWithFixedDelay(decisions::requestDrain, every, every, TimeUnit.NANOSECONDS);
+        decisions.writer.start();
         return decisions;
     }
 
     /** Queues the row for writing; returns at once, whatever the database's state. */
     public void record(DecisionRow row) {
-        try {
-            if (row == null) return;
-            recorded.incrementAndGet();
-            pending.incrementAndGet();
-            if (!accepting || !buffer.offer(row)) {
-                pending.decrementAndGet();
-                dropped.incrementAndGet();
-            } else if (buffer.size() >= options.batchSize()) {
-                requestDrain();
-            }
-        } catch (RuntimeException e) {
-            dropped.incrementAndGet();
-        }
+        writer.record(row);
     }
 
     public Counters counters() {
-        return new Counters(recorded.get(), written.get(), dropped.get(), pending.get());
+        return writer.counters();
     }
 
     @Override
@@ -152,105 +95,6 @@ public final class DecisionLog implements DecisionHistory, AutoCloseable {
     private static void condition(StringBuilder sql, List<Object> parameters, String clause, Object value) {
         sql.append(clause);
         parameters.add(value);
-    }
-
-    /** Asks the writer to write what is buffered; one request waits at a time. */
-    private void requestDrain() {
-        if (drainQueued.compareAndSet(false, true)) onWriter(() -> {
-            drainQueued.set(false);
-            drain();
-        });
-    }
-
-    private void onWriter(Runnable work) {
-        try {
-            writer.execute(work);
-        } catch (RejectedExecutionException closedAlready) {
-            // closed: the final drain has written what it could
-        }
-    }
-
-    /** Writes every buffered row, batch by batch, unless waiting to retry; on a failure sets the retry. */
-    private void drain() {
-        reportDrops();
-        if (retryScheduled) return;
-        while (nextBatch()) {
-            if (!writeBatch()) {
-                retryScheduled = true;
-                Duration wait = nextBackoff();
-                time.scheduler().schedule(() -> onWriter(() -> {
-                    retryScheduled = false;
-                    drain();
-                }), wait.toNanos(), TimeUnit.NANOSECONDS);
-                return;
-            }
-        }
-    }
-
-    /** The close's drain: retries until everything is written or {@code deadline} passes on the store's time. */
-    private void drainBefore(long deadline) {
-        while (nextBatch()) {
-            if (writeBatch()) continue;
-            long left = deadline - time.nanoTime();
-            if (left <= 0) return;
-            Duration wait = nextBackoff();
-            try {
-                time.after(wait.compareTo(Duration.ofNanos(left)) < 0 ? wait : Duration.ofNanos(left)).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException e) {
-                return;
-            }
-        }
-    }
-
-    /** True when there is a batch to write: the one kept from a failure, or up to batchSize new rows. */
-    private boolean nextBatch() {
-        if (batch.isEmpty()) buffer.drainTo(batch, options.batchSize());
-        return !batch.isEmpty();
-    }
-
-    private Duration nextBackoff() {
-        Duration wait = backoff;
-        Duration doubled = backoff.multipliedBy(2);
-        backoff = doubled.compareTo(options.retryMax()) > 0 ? options.retryMax() : doubled;
-        return wait;
-    }
-
-    /** Inserts the batch; false, with the batch kept, when the database fails. */
-    private boolean writeBatch() {
-        try {
-            if (!database.migrated()) throw new DatabaseUnavailableException("database not reached yet");
-            insert(batch);
-            written.addAndGet(batch.size());
-            pending.addAndGet(-batch.size());
-            batch.clear();
-            if (failing) log.info("decision log writing again; {} rows waiting", counters().pending());
-            failing = false;
-            backoff = options.retryMin();
-            return true;
-        } catch (Exception | Error e) {
-            // Anything at all (pgjdbc even throws AssertionError on a connection cut mid-batch): the
-            // writer must outlive it, keep the batch and try again.
-            database.markDown(e);
-            if (!failing) log.warn("decision log cannot write, keeping {} rows to retry: {}", counters().pending(), database.describe(e));
-            failing = true;
-            return false;
-        }
-    }
-
-    private void insert(List<DecisionRow> batch) throws SQLException {
-        database.callBlocking(connection -> RouteStore.inTransaction(connection, () -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (DecisionRow row : batch) {
-                    bind(insert, row);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            return null;
-        }));
     }
 
     private static void bind(PreparedStatement insert, DecisionRow row) throws SQLException {
@@ -286,18 +130,6 @@ public final class DecisionLog implements DecisionHistory, AutoCloseable {
                 Optional.ofNullable(result.getString("error")));
     }
 
-    /** Logs refused rows: the first at once, then at most one line every ten seconds with the total. */
-    private void reportDrops() {
-        long total = dropped.get();
-        if (total == droppedReported) return;
-        long now = time.nanoTime();
-        if (droppedReported != 0 && now - lastDropReportNanos < TimeUnit.SECONDS.toNanos(10)) return;
-        log.error("decision log buffer full ({} rows): {} decision rows not recorded so far ({} since the last report)",
-                options.capacity(), total, total - droppedReported);
-        droppedReported = total;
-        lastDropReportNanos = now;
-    }
-
     /**
      * Stops taking rows and writes what is buffered, retrying for up to {@code closeTimeout} on the
      * store's time; {@link #counters()} then says how many were written and how many are left
@@ -305,29 +137,6 @@ public final class DecisionLog implements DecisionHistory, AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
-        accepting = false;
-        ScheduledFuture<?> flushing = flusher;
-        if (flushing != null) flushing.cancel(false);
-        long deadline = time.nanoTime() + options.closeTimeout().toNanos();
-        CompletableFuture<Void> drained = new CompletableFuture<>();
-        onWriter(() -> {
-            try {
-                drainBefore(deadline);
-                reportDrops();
-            } finally {
-                drained.complete(null);
-            }
-        });
-        writer.shutdown();
-        try {
-            drained.get(options.closeTimeout().plus(CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("decision log writer did not finish in time: {}", e.toString());
-        }
-        long left = pending.get();
-        if (left > 0) log.error("decision log closed with {} decision rows not written", left);
+        writer.close();
     }
 }

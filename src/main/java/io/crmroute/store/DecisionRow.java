@@ -67,7 +67,7 @@ public record DecisionRow(
                 crmLatency.map(Duration::toMillis), decision.error());
     }
 
-    private static String bound(String text, int max) {
+    static String bound(String text, int max) {
         if (text == null) return "";
         return text.length() > max ? text.substring(0, max) : text;
     }

@@ -24,7 +24,16 @@ class ImportExportTest {
         DatabaseSettings db = TestPostgres.shared().createDatabase("cli");
         Path shipped = Path.of("config/crmroute.yaml").toAbsolutePath();
         Files.copy(shipped.resolveSibling("demo-crm.json"), dir.resolve("demo-crm.json"));
-        String withDatabase = Files.readString(shipped) + "\ndatabase: { url: \"" + db.url() + "\", user: \"" + db.user()
+        // The shipped vip route, with write actions (the file CRM cannot do them, but import and export carry them as written).
+        String shippedText = Files.readString(shipped);
+        String vipFailure = "    failure:  { to: { queue: 900 } }\n";
+        int vipEnd = shippedText.indexOf(vipFailure) + vipFailure.length();
+        String withActions = shippedText.substring(0, vipEnd)
+                + "    actions:\n"
+                + "      nomatch: [ { create: Lead, mode: sync, key-field: Call_Key__c, set: { Phone: \"{callerid}\", Note: \"{{x}} {now}\" } } ]\n"
+                + "      match: [ { update: records, set: { Last_Call__c: \"{now}\" } }, { log-call: true, subject: \"Call to {dnid}\", retry-for: 1h } ]\n"
+                + shippedText.substring(vipEnd);
+        String withDatabase = withActions + "\ndatabase: { url: \"" + db.url() + "\", user: \"" + db.user()
                 + "\", password: \"" + db.password() + "\" }\n";
         Path config = dir.resolve("crmroute.yaml");
         Files.writeString(config, withDatabase);
@@ -40,6 +49,7 @@ class ImportExportTest {
         ConfigResult reread = ConfigLoader.parse(withoutRoutes + Files.readString(exported), dir, Map.of());
         assertEquals(java.util.List.of(), reread.problems());
         assertEquals(original.config().orElseThrow().routes(), reread.config().orElseThrow().routes());
+        assertEquals(2, reread.config().orElseThrow().routes().get("vip").actions().byOutcome().size());
     }
 
     @Test

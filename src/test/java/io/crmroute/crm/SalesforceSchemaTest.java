@@ -34,21 +34,18 @@ class SalesforceSchemaTest {
               {"name": "Tier__c", "label": "Tier", "type": "picklist", "filterable": true}]}""";
 
     private final CrmContext context = CrmContext.create(new FakeClock(), new FakeTicker());
-    private FakeCrmServer api;
-    private FakeCrmServer login;
+    private SalesforceApiFake org;
 
     @AfterEach
     void tearDown() {
-        if (api != null) api.close();
-        if (login != null) login.close();
+        if (org != null) org.close();
         context.close();
     }
 
     private CrmConnector salesforce(Reply... replies) throws Exception {
-        api = new FakeCrmServer(replies);
-        login = new FakeCrmServer(Reply.json("{\"access_token\": \"tok-1\", \"instance_url\": \"" + api.url("") + "\", \"token_type\": \"Bearer\"}"));
-        return CrmConnectors.create(TestCrms.spec("sf", SalesforceCrm.TYPE, Map.of("base-url", login.url(""), "allow-insecure", "true",
-                "auth.client-id", "3MVG9-client", "auth.client-secret", "secret")), context);
+        if (org != null) org.close();
+        org = new SalesforceApiFake(replies);
+        return org.connector(context);
     }
 
     @Test
@@ -63,10 +60,10 @@ class SalesforceSchemaTest {
                 new CrmField("Description", "Contact Description", "textarea", false, true),
                 new CrmField("Tier__c", "Tier", "picklist", true, true)), crm.fields("Contact").get(5, TimeUnit.SECONDS));
 
-        assertEquals("/services/data/v61.0/sobjects/", api.seen().get(0).path());
-        assertEquals("/services/data/v61.0/sobjects/Contact/describe", api.seen().get(1).path());
-        assertEquals("Bearer tok-1", api.seen().get(1).header("Authorization"));
-        assertEquals(1, login.seen().size(), "one token for both");
+        assertEquals("/services/data/v61.0/sobjects/", org.api.seen().get(0).path());
+        assertEquals("/services/data/v61.0/sobjects/Contact/describe", org.api.seen().get(1).path());
+        assertEquals("Bearer tok-1", org.api.seen().get(1).header("Authorization"));
+        assertEquals(1, org.login.seen().size(), "one token for both");
         assertTrue(crm.namesIgnoreCase(), "SOQL names are case-insensitive");
     }
 
@@ -79,7 +76,7 @@ class SalesforceSchemaTest {
 
         CrmException hostile = failure(crm.fields("Contact/../../limits"), CrmException.Kind.CONFIG);
         assertTrue(hostile.getMessage().contains("not an sObject name"), hostile.getMessage());
-        assertEquals(1, api.seen().size(), "a name that is no sObject name is never sent");
+        assertEquals(1, org.api.seen().size(), "a name that is no sObject name is never sent");
     }
 
     @Test

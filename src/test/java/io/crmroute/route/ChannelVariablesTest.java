@@ -44,6 +44,16 @@ class ChannelVariablesTest {
     }
 
     @Test
+    void aRecordASyncActionMadeIsNamedByItsObjectAndMadeSafeForTheDialplan() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("CRM_Lead_ID", "00Q1%2CHANGUP%0A");
+        expected.put("CRM_Lead_URL", "https://acme.lightning.force.com/lightning/r/Lead/00Q1/view");
+        assertEquals(expected, ChannelVariables.ofWritten("Lead", "00Q1,HANGUP\n",
+                Optional.of("https://acme.lightning.force.com/lightning/r/Lead/00Q1/view")));
+        assertEquals(Map.of("CRM_ns__Call_Log__c_ID", "a01"), ChannelVariables.ofWritten("ns__Call.Log__c", "a01", Optional.empty()));
+    }
+
+    @Test
     void aRecordsIdAndPageFollowItsFieldsForAScreenPop() {
         CrmRecord record = new CrmRecord(Map.of("status", "GOLD"), Optional.of("003A"),
                 Optional.of("https://acme.lightning.force.com/lightning/r/Contact/003A/view"));

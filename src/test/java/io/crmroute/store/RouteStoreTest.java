@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmroute.route.Route;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,6 +94,23 @@ class RouteStoreTest {
         await(store.delete("again", OptionalLong.empty()));
         await(store.put("again", TestRoutes.document("103"), OptionalLong.empty()));
         assertInstanceOf(PutOutcome.Stale.class, await(store.put("again", TestRoutes.document("1"), OptionalLong.of(first))));
+    }
+
+    @Test
+    void aRoutesWriteActionsSurviveTheStoreAndARefusedTemplateIsNamed() throws Exception {
+        ObjectNode document = TestRoutes.document("103");
+        document.set("actions", TestRoutes.json("{\"nomatch\": [{\"create\": \"Lead\", \"mode\": \"sync\", \"set\": {\"Phone\": \"{callerid}\"}}],"
+                + " \"match\": [{\"log-call\": true, \"subject\": \"Call to {dnid}\", \"retry-for\": \"1h\"}]}"));
+        await(store.put("acting", document, OptionalLong.empty()));
+        StoredRoute read = await(store.get("acting")).orElseThrow();
+        assertEquals(document, read.document());
+        Route compiled = TestRoutes.compiler().compile("acting", read.document()).route().orElseThrow();
+        assertEquals(TestRoutes.compiler().compile("acting", document).route(), Optional.of(compiled));
+        assertEquals(2, compiled.actions().byOutcome().size());
+
+        ((ObjectNode) document.at("/actions/nomatch/0/set")).put("Phone", "{calerid}");
+        PutOutcome.Invalid invalid = assertInstanceOf(PutOutcome.Invalid.class, await(store.put("acting", document, OptionalLong.empty())));
+        assertEquals("actions.nomatch[0].set.Phone", invalid.problems().get(0).path());
     }
 
     @Test
