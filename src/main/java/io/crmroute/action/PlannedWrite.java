@@ -34,7 +34,7 @@ record PlannedWrite(Action action, CrmWrite write) {
             Map<String, String> fields = render(action.set(), call, now);
             Optional<String> keyField = action.options().keyField();
             if (action instanceof Action.Create create) {
-                writes.add(new PlannedWrite(action, new CrmWrite.Create(create.object(), withKey(fields, keyField, key), keyField, key)));
+                writes.add(new PlannedWrite(action, new CrmWrite.Create(create.object(), fields, keyField, key)));
             } else if (action instanceof Action.Update update) {
                 List<CrmRecord> records = update.everyRecord() ? call.records() : call.records().stream().limit(1).toList();
                 for (int r = 0; r < records.size(); r++) {
@@ -48,7 +48,7 @@ record PlannedWrite(Action action, CrmWrite write) {
                 if (id.isEmpty()) continue;
                 CrmWrite.CallFacts facts = new CrmWrite.CallFacts(call.callerId(), call.dnid(), call.uniqueid(), call.started());
                 writes.add(new PlannedWrite(action, new CrmWrite.LogCall(route.object(), id.get(),
-                        logCall.subject().render(name -> call.value(name, now)), withKey(fields, keyField, key), facts, keyField, key)));
+                        logCall.subject().render(name -> call.value(name, now)), fields, facts, keyField, key)));
             }
         }
         return writes;
@@ -58,13 +58,5 @@ record PlannedWrite(Action action, CrmWrite write) {
         Map<String, String> fields = new LinkedHashMap<>();
         set.forEach((field, template) -> fields.put(field, template.render(name -> call.value(name, now))));
         return fields;
-    }
-
-    /** With a key field, the fields carry the call key there (a connector that upserts on it leaves it out of the body). */
-    private static Map<String, String> withKey(Map<String, String> fields, Optional<String> keyField, String key) {
-        if (keyField.isEmpty()) return fields;
-        Map<String, String> keyed = new LinkedHashMap<>(fields);
-        keyed.put(keyField.get(), key);
-        return keyed;
     }
 }

@@ -43,6 +43,7 @@ final class ResilientConnector implements CrmConnector {
     // Counted by the breaker like a timeout: callers leave when their budget ends, so a CRM that keeps
     // them waiting past it opens the circuit as it did when each caller's deadline was timed here.
     private static final String EVERY_CALLER_LEFT = "every caller left before the answer";
+    private static final Duration WRITE_DEADLINE_GRACE = Duration.ofMillis(50);
 
     private final CrmConnector delegate;
     private final CrmSpec spec;
@@ -154,8 +155,11 @@ final class ResilientConnector implements CrmConnector {
         request.abort().onFire(abort::fire);
         WriteRequest bounded = new WriteRequest(request.write(), attempt.minusNanos(waitNanos), request.trace(), abort);
         CompletableFuture<WriteResult> answer = new CompletableFuture<>();
+        // A backstop a moment after the connector's own deadline (the same instant would race it and hide which of
+        // its requests ran out): it ends a write whose connector overran, e.g. in a slow login before the write.
         ScheduledFuture<?> deadline = context.scheduler().schedule(() -> answer.completeExceptionally(
-                failure(CrmException.Kind.TIMEOUT, "no answer within " + attempt.toMillis() + " ms")), attempt.toNanos(), TimeUnit.NANOSECONDS);
+                failure(CrmException.Kind.TIMEOUT, "no answer within " + attempt.toMillis() + " ms")),
+                attempt.plus(WRITE_DEADLINE_GRACE).toNanos(), TimeUnit.NANOSECONDS);
         CompletableFuture<WriteResult> call = waitNanos == 0
                 ? callWriter(bounded)
                 : context.delay(Duration.ofNanos(waitNanos)).thenCompose(ignored -> callWriter(bounded));
