@@ -57,6 +57,10 @@ final class Storage implements AutoCloseable {
         return configFile.resolveSibling(configFile.getFileName() + ".routes-snapshot.json");
     }
 
+    Database database() {
+        return database;
+    }
+
     LiveRouteTable routes() {
         return routes;
     }

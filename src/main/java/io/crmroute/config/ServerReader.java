@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * <li>{@code server.agi.backlog} (4096): Linux caps it at {@code net.core.somaxconn}.</li>
  * <li>{@code server.agi.max-connections-per-source} (5000) and {@code server.agi.max-connections}
  *     (20000): connections past them are closed at once.</li>
+ * <li>{@code server.heartbeat} (5s): with a database, how often this node writes its heartbeat.</li>
  * </ul>
  */
 final class ServerReader {
@@ -37,6 +38,10 @@ final class ServerReader {
     static final Duration AGI_REPLY_TIMEOUT = Duration.ofSeconds(5);
     static final Duration MAX_AGI_REPLY_TIMEOUT = Duration.ofMinutes(1);
 
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    static final Duration MAX_HEARTBEAT = Duration.ofMinutes(1);
+    static final Pattern NODE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    static final String NODE_EXPECTED = "expected a node name of letters, digits, '.', '_', ':' or '-' (default: host:port)";
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     static final Duration MAX_DRAIN_TIMEOUT = Duration.ofMinutes(5);
     static final int AGI_BACKLOG = AgiServerOptions.DEFAULT_BACKLOG;
@@ -61,7 +66,7 @@ final class ServerReader {
 
     static ServerSettings read(Optional<Section> server) {
         if (server.isEmpty()) return DEFAULTS;
-        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout"));
+        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout", "heartbeat"));
         Optional<Section> agi = server.get().section("agi");
         Optional<Section> http = server.get().section("http");
         agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow", "backlog", "max-connections-per-source",
@@ -80,7 +85,13 @@ final class ServerReader {
                         .orElse(AGI_MAX_CONNECTIONS_PER_SOURCE),
                 agi.flatMap(section -> section.integer("max-connections", 1, MAX_CONNECTIONS_LIMIT)).orElse(AGI_MAX_CONNECTIONS),
                 agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT),
-                http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS));
+                http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS),
+                Optional.empty(), server.get().duration("heartbeat", MAX_HEARTBEAT).orElse(HEARTBEAT));
+    }
+
+    /** The top-level {@code node:}: this node's name among several sharing one database. */
+    static Optional<String> node(Section root) {
+        return root.text("node", NODE, NODE_EXPECTED);
     }
 
     private static HttpLimits httpLimits(Section http) {

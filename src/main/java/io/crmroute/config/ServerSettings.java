@@ -2,6 +2,7 @@ package io.crmroute.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code server:}: where the FastAGI and HTTP ports listen, who may connect to FastAGI (normalised
@@ -15,13 +16,32 @@ import java.util.List;
  * @param agiReplyTimeout            {@code server.agi.reply-timeout}: how long Asterisk may take to answer a
  *                                   command beyond the time the command itself may wait on the caller
  * @param httpLimits                 {@code server.http.*}: what the HTTP port lets its peers hold
+ * @param node                       {@code node:} (top level): this node's name among several sharing one
+ *                                   database; empty for the default, host:port
+ * @param heartbeat                  {@code server.heartbeat}: how often a node with a database says it is alive
+ *                                   (default 5 s); silent for 3 of them, it is shown down and loses its share
  */
 public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
         Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
-        Duration agiReplyTimeout, HttpLimits httpLimits) {
+        Duration agiReplyTimeout, HttpLimits httpLimits,
+        Optional<String> node, Duration heartbeat) {
 
     public ServerSettings {
         agiAllow = List.copyOf(agiAllow);
+    }
+
+    /** With the default node name and heartbeat. */
+    public ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort, Duration drainTimeout,
+                          int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections, Duration agiReplyTimeout,
+                          HttpLimits httpLimits) {
+        this(agiHost, agiPort, agiAllow, httpHost, httpPort, drainTimeout, agiBacklog, agiMaxConnectionsPerSource, agiMaxConnections,
+                agiReplyTimeout, httpLimits, Optional.empty(), ServerReader.HEARTBEAT);
+    }
+
+    /** Named {@code node} (the top-level {@code node:}). */
+    public ServerSettings withNode(Optional<String> node) {
+        return new ServerSettings(agiHost, agiPort, agiAllow, httpHost, httpPort, drainTimeout, agiBacklog, agiMaxConnectionsPerSource,
+                agiMaxConnections, agiReplyTimeout, httpLimits, node, heartbeat);
     }
 
     /** With the default drain timeout, backlog, connection caps, reply timeout and HTTP limits. */
