@@ -140,13 +140,14 @@ final class LeasedRateBudget implements RateBudget, AutoCloseable {
         claim(window, share());
     }
 
-    /** Halfway through: keeps as many as the first half used (at least one), gives the rest back. */
+    /** Halfway through: keeps as many as the first half used (at least one), gives the rest back; may top up again. */
     private void giveBackSpare(long window) {
         if (closed) return;
         int spare;
         synchronized (this) {
             Lease lease = held.get(window);
             if (lease == null) return;
+            lease.dry = false; // the others give back now: worth asking again
             spare = lease.granted - lease.used - Math.max(1, lease.used);
             if (spare <= 0) return;
             lease.granted -= spare; // first here: never spend what is being given back
