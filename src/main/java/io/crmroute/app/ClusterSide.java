@@ -32,9 +32,16 @@ final class ClusterSide {
 
     private ClusterSide() {}
 
-    /** Joins; a malformed {@value SecretBox#VARIABLE} fails here, with a message naming it and not its value. */
-    static Cluster join(CrmrouteConfig config, Database database, CrmContext context, Map<String, String> environment) {
-        Optional<SecretBox> box = SecretBox.fromEnvironment(environment);
+    /**
+     * The key sealing shared credentials, read before anything is opened: a malformed {@value SecretBox#VARIABLE}
+     * stops the start with a message naming it and not its value. Without a database it is not read at all.
+     */
+    static Optional<SecretBox> secretBox(CrmrouteConfig config, Map<String, String> environment) {
+        return config.database().isPresent() ? SecretBox.fromEnvironment(environment) : Optional.empty();
+    }
+
+    /** Joins the nodes sharing {@code database}. */
+    static Cluster join(CrmrouteConfig config, Database database, CrmContext context, Optional<SecretBox> box) {
         NodeIdentity self = new NodeIdentity(config.server().node().orElseGet(() -> defaultName(config.server().agiPort())),
                 NodeIdentity.runningVersion());
         if (box.isEmpty()) {

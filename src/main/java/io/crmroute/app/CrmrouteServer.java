@@ -5,6 +5,7 @@ import io.crmroute.agi.AgiServer;
 import io.crmroute.agi.AgiServerOptions;
 import io.crmroute.call.CallHandler;
 import io.crmroute.cluster.Cluster;
+import io.crmroute.cluster.SecretBox;
 import io.crmroute.call.CallMetrics;
 import io.crmroute.call.DecisionListener;
 import io.crmroute.call.DecisionLogger;
@@ -74,10 +75,11 @@ public final class CrmrouteServer implements AutoCloseable {
     /** Serves calls on {@code config}'s routes. */
     public static CrmrouteServer start(CrmrouteConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
+        Optional<SecretBox> secretBox = ClusterSide.secretBox(config, System.getenv());
         CrmContext crmContext = CrmContext.create();
         Optional<Storage> storage = config.database().map(settings -> Storage.open(config, settings));
         // With a database the nodes sharing it share each CRM's rate budget and credentials.
-        Optional<Cluster> cluster = storage.map(store -> ClusterSide.join(config, store.database(), crmContext, System.getenv()));
+        Optional<Cluster> cluster = storage.map(store -> ClusterSide.join(config, store.database(), crmContext, secretBox));
         CrmContext crmShared = cluster.<CrmContext>map(crmContext::withSharing).orElse(crmContext);
         Map<String, CrmConnector> connectors = new LinkedHashMap<>();
         Map<String, PhoneMatching> phones = new LinkedHashMap<>();

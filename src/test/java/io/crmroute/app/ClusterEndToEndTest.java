@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.crmroute.agi.FakeAsterisk;
@@ -14,10 +13,6 @@ import io.crmroute.store.TestPostgres;
 import io.crmroute.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +46,6 @@ class ClusterEndToEndTest {
     private static final int SLICE = LIMIT / 3; // one node's share: the tolerance at second boundaries
     private static final int CALLS_PER_TICK = 30; // every 100 ms: 300 calls a second
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Pattern SERVING = Pattern.compile("crmroute serving FastAGI on [^ ]+:(\\d+) and HTTP on [^ ]+:(\\d+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -108,7 +100,7 @@ class ClusterEndToEndTest {
             nodes.add(ServeProcess.start(config, Map.of()));
         }
         for (ServeProcess node : nodes) {
-            Matcher serving = SERVING.matcher(node.awaitLine(line -> SERVING.matcher(line).find(), WAIT));
+            Matcher serving = Calls.SERVING.matcher(node.awaitLine(line -> Calls.SERVING.matcher(line).find(), WAIT));
             assertTrue(serving.find());
             ports.add(new int[] {Integer.parseInt(serving.group(1)), Integer.parseInt(serving.group(2))});
         }
@@ -186,30 +178,14 @@ class ClusterEndToEndTest {
 
     /** The ids of the nodes {@code /health} shows up. */
     private static List<String> nodesUp(int httpPort) {
-        try {
-            for (JsonNode check : JSON.readTree(get(httpPort)).path("checks")) {
-                if (!check.path("name").asText().equals("cluster")) continue;
-                List<String> up = new ArrayList<>();
-                for (JsonNode node : check.path("details").path("nodes")) {
-                    if (node.path("up").asBoolean()) up.add(node.path("id").asText());
-                }
-                return up;
-            }
-            return List.of();
-        } catch (IOException garbled) {
-            return List.of();
+        List<String> up = new ArrayList<>();
+        for (JsonNode node : Calls.healthCheck(get(httpPort), "cluster").path("details").path("nodes")) {
+            if (node.path("up").asBoolean()) up.add(node.path("id").asText());
         }
+        return up;
     }
 
-    private static String get(int port) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(5)).build();
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e.toString();
-        }
+    private static String get(int httpPort) {
+        return Calls.get(httpPort, "/health");
     }
 }
