@@ -44,6 +44,11 @@ final class FakeBullhorn implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
+    /** Every session ends now, as when Bullhorn logs the API user out: the next search with one is refused. */
+    synchronized void endSessions() {
+        sessions.clear();
+    }
+
     private void token(HttpExchange exchange) throws IOException {
         Map<String, String> form = decode(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         String reply;

@@ -164,6 +164,20 @@ class SharedTokensTest {
         assertEquals(0, bullhorn.refusedGrants.get());
     }
 
+    @Test
+    void aSessionBullhornRefusesIsReplacedOnceForEveryNode() throws Exception {
+        bullhorn = new FakeBullhorn();
+        settings = TestPostgres.shared().createDatabase("shared_tokens_refused");
+        CrmSpec spec = spec();
+        for (String id : List.of("pbx-a", "pbx-b", "pbx-c")) nodes.add(new Node(id, spec));
+        everyNodeLooksUp();
+        bullhorn.endSessions();
+        everyNodeLooksUp(); // each is refused once, and all three go on with the one new session
+        assertEquals(3, bullhorn.refusedSearches.get());
+        assertEquals(2, bullhorn.grants.get(), "one grant for the refused session, whichever node made it");
+        assertEquals(0, bullhorn.refusedGrants.get());
+    }
+
     private void assertStoredSealed() throws Exception {
         byte[] sealed = nodes.get(0).database.callBlocking(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT sealed FROM cluster_token WHERE crm = 'bh'");
