@@ -111,6 +111,15 @@ class SharedTokensTest {
         return result.config().orElseThrow().crms().get("bh");
     }
 
+    /** A fresh fake Bullhorn and database, and three nodes on them: the spec they share. */
+    private CrmSpec threeNodes(String database) throws Exception {
+        bullhorn = new FakeBullhorn();
+        settings = TestPostgres.shared().createDatabase(database);
+        CrmSpec spec = spec();
+        for (String id : List.of("pbx-a", "pbx-b", "pbx-c")) nodes.add(new Node(id, spec));
+        return spec;
+    }
+
     /** Every node looks up at once; each lookup must find the record. */
     private void everyNodeLooksUp() throws Exception {
         List<CompletableFuture<LookupResult>> lookups = nodes.stream().map(Node::lookup).toList();
@@ -126,10 +135,7 @@ class SharedTokensTest {
 
     @Test
     void threeNodesShareOneSessionAcrossExpiriesAndARestartedNodeGoesOnFromTheStoredOne() throws Exception {
-        bullhorn = new FakeBullhorn();
-        settings = TestPostgres.shared().createDatabase("shared_tokens");
-        CrmSpec spec = spec();
-        for (String id : List.of("pbx-a", "pbx-b", "pbx-c")) nodes.add(new Node(id, spec));
+        CrmSpec spec = threeNodes("shared_tokens");
 
         for (Duration at = Duration.ZERO; at.compareTo(Duration.ofMinutes(30)) < 0; at = at.plus(STEP)) {
             if (at.equals(Duration.ofMinutes(17))) {
@@ -166,10 +172,7 @@ class SharedTokensTest {
 
     @Test
     void aSessionBullhornRefusesIsReplacedOnceForEveryNode() throws Exception {
-        bullhorn = new FakeBullhorn();
-        settings = TestPostgres.shared().createDatabase("shared_tokens_refused");
-        CrmSpec spec = spec();
-        for (String id : List.of("pbx-a", "pbx-b", "pbx-c")) nodes.add(new Node(id, spec));
+        threeNodes("shared_tokens_refused");
         everyNodeLooksUp();
         bullhorn.endSessions();
         everyNodeLooksUp(); // each is refused once, and all three go on with the one new session
