@@ -61,8 +61,7 @@ final class AccessTokens {
         }
         CompletableFuture<AccessToken> source;
         try {
-            source = store.newest(this::usable, previous -> fetcher.apply(previous.map(AccessToken::fromText))
-                    .thenApply(token -> token == null ? null : token.toText())).thenApply(text -> text == null ? null : AccessToken.fromText(text));
+            source = fromStore();
         } catch (RuntimeException e) {
             source = CompletableFuture.failedFuture(e);
         }
@@ -102,6 +101,13 @@ final class AccessTokens {
     /** {@link #withToken(Function, Predicate)} for HTTP calls, where a 401 means a stale token. */
     CompletableFuture<HttpResponse<String>> withToken(Function<AccessToken, CompletableFuture<HttpResponse<String>>> call) {
         return withToken(call, response -> response.statusCode() == 401);
+    }
+
+    /** The store's token when usable, else a fetched one (given the newest stored); the store keeps tokens as text. */
+    private CompletableFuture<AccessToken> fromStore() {
+        return store.newest(this::usable, previous -> fetcher.apply(previous.map(AccessToken::fromText))
+                        .thenApply(token -> token == null ? null : token.toText()))
+                .thenApply(text -> text == null ? null : AccessToken.fromText(text));
     }
 
     /** Whether a stored token may be used: neither refused nor about to expire. */
