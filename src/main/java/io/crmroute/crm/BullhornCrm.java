@@ -43,6 +43,8 @@ final class BullhornCrm implements CrmConnector {
     static final int MAX_VALUE_LENGTH = 256;
     private static final Pattern ENTITY = Pattern.compile("[A-Za-z]{1,64}");
     private static final Pattern FIELDS = Pattern.compile("[A-Za-z0-9_.(),]{1,1000}");
+    // The session's extra holding the refresh token its grant answered: the next grant must spend that one.
+    private static final String NEXT_REFRESH_TOKEN = "refreshToken";
 
     static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_REST_BASE));
     static final CrmKey<URI> LOGIN_URL = CrmKey.optional("login-url", KeyParsers.credentialUrl());
@@ -78,8 +80,6 @@ final class BullhornCrm implements CrmConnector {
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens sessions;
-    // The session's extra holding the refresh token its grant answered: the next grant must spend that one.
-    private static final String NEXT_REFRESH_TOKEN = "refreshToken";
     private final AtomicReference<String> unsessioned = new AtomicReference<>(); // granted, its session not made yet
 
     BullhornCrm(CrmSpec spec, Settings settings, CrmContext context) {
