@@ -1,4 +1,4 @@
-// Status: each CRM's health, the listener, the database, and the calls per status since start.
+// Status: each CRM's health, the listener, the database, the nodes sharing it, and the calls per status since start.
 import {call, health} from './api.js';
 import {el, formatTime, notify} from './dom.js';
 
@@ -18,6 +18,7 @@ export async function open() {
   const agi = byName.agi;
   const database = byName.database;
   const storage = status.storage || {};
+  const nodes = status.nodes || [];
   section().replaceChildren(
     el('h1', {id: 'status-title', text: 'Status'}),
     el('section', {class: 'card', 'aria-labelledby': 'crms-title'},
@@ -42,6 +43,14 @@ export async function open() {
         el('dd', {text: storage.kind === 'local'
           ? `the last ${Number(storage.decisions_kept).toLocaleString('en')} in memory (history across restarts needs the database)`
           : 'all, in the database'}))),
+    // Only with a database: the nodes sharing it, down once silent for three heartbeats.
+    ...(nodes.length === 0 ? [] : [el('section', {class: 'card', 'aria-labelledby': 'nodes-title'},
+      el('h2', {id: 'nodes-title', text: 'Nodes'}),
+      el('div', {class: 'scroll'}, el('table', {class: 'list', 'aria-labelledby': 'nodes-title'},
+        el('thead', {}, el('tr', {}, ['Node', 'State', 'Version', 'Last heartbeat', 'Started'].map(h => el('th', {scope: 'col', text: h})))),
+        el('tbody', {}, nodes.map(node => el('tr', {},
+          el('th', {scope: 'row', text: node.id}), el('td', {text: node.up ? 'up' : 'down'}), el('td', {text: node.version}),
+          el('td', {text: formatTime(node.last_heartbeat)}), el('td', {text: formatTime(node.started_at)})))))))]),
     el('section', {class: 'card', 'aria-labelledby': 'calls-title'},
       el('h2', {id: 'calls-title', text: 'Calls since start, per status'}),
       el('table', {class: 'list', 'aria-labelledby': 'calls-title'},

@@ -7,6 +7,7 @@ import io.crmroute.call.Simulator;
 import io.crmroute.config.CrmrouteConfig;
 import io.crmroute.config.RouteWriter;
 import io.crmroute.console.ConsoleAccess;
+import io.crmroute.cluster.NodeStatus;
 import io.crmroute.console.ConsoleApi;
 import io.crmroute.console.ConsoleAssets;
 import io.crmroute.console.RouteTransfer;
@@ -66,7 +67,7 @@ final class ConsoleSide implements AutoCloseable {
     }
 
     static ConsoleSide open(CrmrouteConfig config, Optional<Storage> storage, Map<String, CrmConnector> connectors,
-                            Map<String, PhoneMatching> phones, MeterRegistry registry) {
+                            Map<String, PhoneMatching> phones, MeterRegistry registry, Supplier<List<NodeStatus>> nodes) {
         ConsoleAccess access = ConsoleAccess.decide(config.adminToken(), config.server().httpHost(), new SecureRandom());
         RouteCompiler compiler = RouteCompiler.withCrms(config.crms());
         Optional<LocalRouteStore> local = Optional.empty();
@@ -107,7 +108,7 @@ final class ConsoleSide implements AutoCloseable {
                 services.add(new RouteTransfer(auth, routes, reload));
             }
             services.add(new SimulateService(auth, compiler, new Simulator(connectors, phones, scheduler, Clock.systemUTC())));
-            services.add(new ConsoleApi(auth, config.crms(), connectors, info, registry));
+            services.add(new ConsoleApi(auth, config.crms(), connectors, info, registry, nodes));
         } else {
             log.warn("{}", ((ConsoleAccess.Off) access).reason());
         }

@@ -9,6 +9,8 @@ import io.crmroute.agi.AgiCallHandler;
 import io.crmroute.agi.AgiServer;
 import io.crmroute.agi.AgiServerOptions;
 import io.crmroute.call.CallHandler;
+import io.crmroute.cluster.Cluster;
+import io.crmroute.cluster.SecretBox;
 import io.crmroute.call.CallMetrics;
 import io.crmroute.call.DecisionListener;
 import io.crmroute.call.DecisionLogger;
@@ -81,15 +83,20 @@ public final class CrmrouteServer implements AutoCloseable {
     /** Serves calls on {@code config}'s routes. */
     public static CrmrouteServer start(CrmrouteConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
+        Optional<SecretBox> secretBox = ClusterSide.secretBox(config, System.getenv());
         CrmContext crmContext = CrmContext.create();
+        Optional<Storage> storage = config.database().map(settings -> Storage.open(config, settings));
+        // With a database the nodes sharing it share each CRM's rate budget and credentials.
+        Optional<Cluster> cluster = storage.map(store -> ClusterSide.join(config, store.database(), crmContext, secretBox));
+        CrmContext crmShared = cluster.<CrmContext>map(crmContext::withSharing).orElse(crmContext);
         Map<String, CrmConnector> connectors = new LinkedHashMap<>();
         Map<String, PhoneMatching> phones = new LinkedHashMap<>();
         for (CrmSpec spec : config.crms().values()) {
-            connectors.put(spec.name(), CrmConnectors.create(spec, crmContext));
+            connectors.put(spec.name(), CrmConnectors.create(spec, crmShared));
             spec.phone().ifPresent(phone -> phones.put(spec.name(), phone));
         }
-        Optional<Storage> storage = config.database().map(settings -> Storage.open(config, settings));
-        ConsoleSide console = ConsoleSide.open(config, storage, connectors, phones, registry);
+        ConsoleSide console = ConsoleSide.open(config, storage, connectors, phones, registry,
+                () -> cluster.map(Cluster::nodes).orElse(List.of()));
         RouteTable routes = storage.<RouteTable>map(Storage::routes).or(console::localRoutes).orElseGet(() -> RouteTable.of(config.routes()));
         List<DecisionListener> listeners = new ArrayList<>(List.of(new DecisionLogger(), new CallMetrics(registry)));
         storage.ifPresent(store -> listeners.add(store.auditor()));
@@ -105,6 +112,7 @@ public final class CrmrouteServer implements AutoCloseable {
                 new CallActions(actionQueue, actionListener, Clock.systemUTC(), System::nanoTime));
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(console);
+        cluster.ifPresent(resources::add); // before the database: its row is removed while it is open
         storage.ifPresent(resources::add);
         resources.addAll(connectors.values());
         resources.add(crmContext);
@@ -116,6 +124,7 @@ public final class CrmrouteServer implements AutoCloseable {
             checks.add(store.health());
             store.bindMetrics(registry);
         });
+        cluster.ifPresent(shared -> checks.add(ClusterSide.health(shared)));
         CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources, storage,
                 Optional.of(actionQueue));
         server.signInLink = console.announce(config.server().httpHost(), server.httpPort());

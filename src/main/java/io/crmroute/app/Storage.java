@@ -63,6 +63,10 @@ final class Storage implements AutoCloseable {
         return config.dataDir().resolve(config.file().getFileName() + ".routes-snapshot.json");
     }
 
+    Database database() {
+        return database;
+    }
+
     LiveRouteTable routes() {
         return routes;
     }

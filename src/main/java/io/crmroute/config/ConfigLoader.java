@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("server", "crms", "routes", "database", "admin");
+    private static final Set<String> TOP_KEYS = Set.of("server", "crms", "routes", "database", "admin", "node");
     private static final String JDBC_PREFIX = "jdbc:postgresql://";
 
     private ConfigLoader() {}
@@ -68,7 +68,7 @@ public final class ConfigLoader {
         root.onlyKeys(TOP_KEYS);
         Path configDir = file.getParent();
 
-        ServerSettings server = ServerReader.read(root.section("server"));
+        ServerSettings server = ServerReader.read(root.section("server")).withNode(ServerReader.node(root));
         Map<String, CrmSpec> crms = new LinkedHashMap<>();
         Map<String, CrmSpec> knownCrms = new LinkedHashMap<>();
         root.section("crms").ifPresent(section -> readCrms(section, configDir, substituted, problems, crms, knownCrms));

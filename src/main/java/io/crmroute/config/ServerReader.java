@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  *     one environment variable ({@code ["${CRMROUTE_AGI_ALLOW:-127.0.0.1/32}"]}) can hold a whole list.</li>
  * <li>{@code server.data-dir} ({@code .}, the config's folder): where crmroute writes; the config's folder
  *     may then be read-only (a container's mounted config, a package's {@code /etc/crmroute}).</li>
+ * <li>{@code server.heartbeat} (5s): with a database, how often this node writes its heartbeat.</li>
  * </ul>
  */
 final class ServerReader {
@@ -44,6 +45,10 @@ final class ServerReader {
     static final Duration AGI_REPLY_TIMEOUT = Duration.ofSeconds(5);
     static final Duration MAX_AGI_REPLY_TIMEOUT = Duration.ofMinutes(1);
 
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    static final Duration MAX_HEARTBEAT = Duration.ofMinutes(1);
+    static final Pattern NODE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    static final String NODE_EXPECTED = "expected a node name of letters, digits, '.', '_', ':' or '-' (default: host:port)";
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     static final Duration MAX_DRAIN_TIMEOUT = Duration.ofMinutes(5);
     static final int AGI_BACKLOG = AgiServerOptions.DEFAULT_BACKLOG;
@@ -68,7 +73,7 @@ final class ServerReader {
 
     static ServerSettings read(Optional<Section> server) {
         if (server.isEmpty()) return DEFAULTS;
-        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout", "data-dir"));
+        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout", "data-dir", "heartbeat"));
         Optional<Section> agi = server.get().section("agi");
         Optional<Section> http = server.get().section("http");
         agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow", "backlog", "max-connections-per-source",
@@ -88,7 +93,8 @@ final class ServerReader {
                 agi.flatMap(section -> section.integer("max-connections", 1, MAX_CONNECTIONS_LIMIT)).orElse(AGI_MAX_CONNECTIONS),
                 agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT),
                 http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS),
-                server.get().text("data-dir").flatMap(text -> dataDir(server.get(), text)).orElse(DATA_DIR));
+                server.get().text("data-dir").flatMap(text -> dataDir(server.get(), text)).orElse(DATA_DIR),
+                Optional.empty(), server.get().duration("heartbeat", MAX_HEARTBEAT).orElse(HEARTBEAT));
     }
 
     private static Optional<Path> dataDir(Section server, String text) {
@@ -102,6 +108,11 @@ final class ServerReader {
             server.problem("data-dir", "\"" + Names.shown(text) + "\": not a folder name");
             return Optional.empty();
         }
+    }
+
+    /** The top-level {@code node:}: this node's name among several sharing one database. */
+    static Optional<String> node(Section root) {
+        return root.text("node", NODE, NODE_EXPECTED);
     }
 
     private static HttpLimits httpLimits(Section http) {

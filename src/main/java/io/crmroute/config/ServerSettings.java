@@ -3,6 +3,7 @@ package io.crmroute.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code server:}: where the FastAGI and HTTP ports listen, who may connect to FastAGI (normalised
@@ -21,21 +22,31 @@ import java.util.List;
  *                                   console's local route store, the database's route snapshot), as written:
  *                                   relative to the config's folder, {@code .} (the config's folder) by default;
  *                                   {@link CrmrouteConfig#dataDir()} resolves it
+ * @param node                       {@code node:} (top level): this node's name among several sharing one
+ *                                   database; empty for the default, host:port
+ * @param heartbeat                  {@code server.heartbeat}: how often a node with a database says it is alive
+ *                                   (default 5 s); silent for 3 of them, it is shown down and loses its share
  */
 public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
         Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
-        Duration agiReplyTimeout, HttpLimits httpLimits, Path dataDir) {
+        Duration agiReplyTimeout, HttpLimits httpLimits, Path dataDir, Optional<String> node, Duration heartbeat) {
 
     public ServerSettings {
         agiAllow = List.copyOf(agiAllow);
     }
 
-    /** With the default data directory, the config's folder. */
+    /** With the default data directory, node name and heartbeat. */
     public ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
             Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
             Duration agiReplyTimeout, HttpLimits httpLimits) {
         this(agiHost, agiPort, agiAllow, httpHost, httpPort, drainTimeout, agiBacklog, agiMaxConnectionsPerSource,
-                agiMaxConnections, agiReplyTimeout, httpLimits, ServerReader.DATA_DIR);
+                agiMaxConnections, agiReplyTimeout, httpLimits, ServerReader.DATA_DIR, Optional.empty(), ServerReader.HEARTBEAT);
+    }
+
+    /** Named {@code node} (the top-level {@code node:}). */
+    public ServerSettings withNode(Optional<String> node) {
+        return new ServerSettings(agiHost, agiPort, agiAllow, httpHost, httpPort, drainTimeout, agiBacklog, agiMaxConnectionsPerSource,
+                agiMaxConnections, agiReplyTimeout, httpLimits, dataDir, node, heartbeat);
     }
 
     /** With the default drain timeout, backlog, connection caps, reply timeout and HTTP limits. */

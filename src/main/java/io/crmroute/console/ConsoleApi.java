@@ -1,6 +1,7 @@
 package io.crmroute.console;
 
 import io.crmroute.admin.AdminGuard;
+import io.crmroute.cluster.NodeStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,17 +18,20 @@ import io.crmroute.http.HttpRouting;
 import io.crmroute.http.HttpService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the console shows beside routes and decisions: {@code GET /api/crms} (the configured CRMs, for the
  * editor's choice), {@code GET /api/crms/{name}/objects} and {@code GET /api/crms/{name}/objects/{object}/fields}
  * (the CRM's own schema, for the editor's suggestions; kept a few minutes, {@code ?refresh=true} asks the CRM
- * again) and {@code GET /api/status} (where routes and decisions are kept, and the calls per status counted
- * since start, from the same counters as {@code /metrics}). Health is {@code /health}.
+ * again) and {@code GET /api/status} (where routes and decisions are kept, the calls per status counted
+ * since start, from the same counters as {@code /metrics}, and the nodes sharing the database with their
+ * versions and last heartbeats). Health is {@code /health}.
  *
  * <p>Schema answers: 404 for a CRM or object that does not exist, 422 for a CRM without a schema (the custom
  * {@code http} CRM), 502 when the CRM failed, each with {@code {"error": "..."}} saying why.
@@ -44,9 +48,17 @@ public final class ConsoleApi implements HttpService {
     private final Map<String, CrmConnector> connectors;
     private final StorageInfo storage;
     private final MeterRegistry registry;
+    private final Supplier<List<NodeStatus>> nodes;
 
     public ConsoleApi(BearerAuth auth, Map<String, CrmSpec> crms, Map<String, CrmConnector> connectors, StorageInfo storage,
                       MeterRegistry registry) {
+        this(auth, crms, connectors, storage, registry, List::of);
+    }
+
+    /** With {@code nodes}: the nodes sharing the database (none without one). */
+    public ConsoleApi(BearerAuth auth, Map<String, CrmSpec> crms, Map<String, CrmConnector> connectors, StorageInfo storage,
+                      MeterRegistry registry, Supplier<List<NodeStatus>> nodes) {
+        this.nodes = nodes;
         this.guard = new AdminGuard(auth);
         this.crms = Map.copyOf(crms);
         this.connectors = Map.copyOf(connectors);
@@ -115,6 +127,11 @@ public final class ConsoleApi implements HttpService {
         }
         ObjectNode counts = root.putObject("calls");
         calls.forEach(counts::put);
+        ArrayNode nodeList = root.putArray("nodes");
+        for (NodeStatus node : nodes.get()) {
+            nodeList.addObject().put("id", node.id()).put("version", node.version()).put("started_at", node.startedAt().toString())
+                    .put("last_heartbeat", node.lastHeartbeat().toString()).put("up", node.up());
+        }
         return HttpResponse.json(200, root).completed();
     }
 }

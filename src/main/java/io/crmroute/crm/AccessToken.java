@@ -1,6 +1,9 @@
 package io.crmroute.crm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +18,8 @@ import java.util.Optional;
  * later requests need (Salesforce {@code instance_url}, Zoho {@code api_domain}, Bullhorn {@code restUrl}).
  */
 record AccessToken(String value, Instant expiresAt, Map<String, String> extras) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     AccessToken {
         Objects.requireNonNull(value, "value");
@@ -44,5 +49,25 @@ record AccessToken(String value, Instant expiresAt, Map<String, String> extras) 
             }
         });
         return new AccessToken(token.asText(), clock.instant().plus(lifetime), extras);
+    }
+
+    /** As JSON text, for a {@link TokenStore}. */
+    String toText() {
+        ObjectNode node = JSON.createObjectNode().put("value", value).put("expiresAt", expiresAt.toString());
+        ObjectNode extraNodes = node.putObject("extras");
+        extras.forEach(extraNodes::put);
+        return node.toString();
+    }
+
+    /** Reads {@link #toText}; a text it did not write is a bug, never shown (it holds a secret). */
+    static AccessToken fromText(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            Map<String, String> extras = new LinkedHashMap<>();
+            node.path("extras").fields().forEachRemaining(field -> extras.put(field.getKey(), field.getValue().asText()));
+            return new AccessToken(node.path("value").asText(), Instant.parse(node.path("expiresAt").asText()), extras);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalStateException("a stored token is not one crmroute wrote (" + e.getClass().getSimpleName() + ")");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.crmroute.crm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmroute.concurrent.Futures;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -21,7 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Bullhorn (type {@code bullhorn}). The OAuth authorization-code step is interactive, so crmroute
  * starts from a refresh token: {@code POST {token-url}} (grant_type=refresh_token) gives an access
- * token and a new refresh token (Bullhorn refresh tokens are single-use, so the newest is kept),
+ * token and a new refresh token (Bullhorn refresh tokens are single-use, so the newest is kept, with the
+ * session in the {@link TokenStore}: with several nodes in PostgreSQL, so a restart or another node goes on
+ * from it; when the stored one is refused, the configured one is tried once, for an admin who replaced it),
  * then {@code GET {login-url}?version=*&access_token=..} gives the session: {@code BhRestToken} and
  * {@code restUrl} (a 307 to the user's data centre within the same domain is followed, by
  * {@link CrmHttp#followingRedirectsWithinDomain}; no other redirect is). That session is
@@ -41,6 +44,8 @@ final class BullhornCrm implements CrmConnector {
     static final int MAX_VALUE_LENGTH = 256;
     private static final Pattern ENTITY = Pattern.compile("[A-Za-z]{1,64}");
     private static final Pattern FIELDS = Pattern.compile("[A-Za-z0-9_.(),]{1,1000}");
+    // The session's extra holding the refresh token its grant answered: the next grant must spend that one.
+    private static final String NEXT_REFRESH_TOKEN = "refreshToken";
 
     static final CrmKey<URI> BASE_URL = CrmKey.withDefault("base-url", KeyParsers.credentialUrl(), URI.create(DEFAULT_REST_BASE));
     static final CrmKey<URI> LOGIN_URL = CrmKey.optional("login-url", KeyParsers.credentialUrl());
@@ -76,15 +81,14 @@ final class BullhornCrm implements CrmConnector {
     private final CrmContext context;
     private final CrmHttp http;
     private final AccessTokens sessions;
-    private final AtomicReference<String> refreshToken; // the newest: each grant answers a new one
+    private final AtomicReference<String> unsessioned = new AtomicReference<>(); // granted, its session not made yet
 
     BullhornCrm(CrmSpec spec, Settings settings, CrmContext context) {
         this.spec = spec;
         this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.refreshToken = new AtomicReference<>(settings.refreshToken());
-        this.sessions = new AccessTokens(this::login, context.clock());
+        this.sessions = AccessTokens.rotating(spec.name(), this::login, context);
     }
 
     @Override
@@ -144,11 +148,33 @@ final class BullhornCrm implements CrmConnector {
         return new LookupResult(records, reply.path("total").asInt(data.size()));
     }
 
-    /** Refresh grant, then REST login: the session as a token, {@code restUrl} as its extra. */
-    private CompletableFuture<AccessToken> login() {
+    /**
+     * Refresh grant with the newest refresh token, then REST login: the session as a token, {@code restUrl}
+     * and the next refresh token as its extras. Newest first: one this node was granted but could not turn
+     * into a session, the previous session's, the configured one; each refused one (AUTH) tries the next.
+     */
+    private CompletableFuture<AccessToken> login(Optional<AccessToken> previous) {
+        Set<String> candidates = new LinkedHashSet<>();
+        Optional.ofNullable(unsessioned.get()).ifPresent(candidates::add);
+        previous.flatMap(session -> session.extra(NEXT_REFRESH_TOKEN)).ifPresent(candidates::add);
+        candidates.add(settings.refreshToken());
+        return loginWithFirst(List.copyOf(candidates));
+    }
+
+    private CompletableFuture<AccessToken> loginWithFirst(List<String> refreshTokens) {
+        CompletableFuture<AccessToken> first = login(refreshTokens.get(0));
+        if (refreshTokens.size() == 1) return first;
+        return first.exceptionallyCompose(error -> {
+            Throwable cause = Futures.unwrap(error);
+            boolean refused = cause instanceof CrmException crm && crm.kind() == CrmException.Kind.AUTH;
+            return refused ? loginWithFirst(refreshTokens.subList(1, refreshTokens.size())) : CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    private CompletableFuture<AccessToken> login(String refreshToken) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
-        form.put("refresh_token", refreshToken.get());
+        form.put("refresh_token", refreshToken);
         form.put("client_id", settings.clientId());
         form.put("client_secret", settings.clientSecret());
         Consumer<String> silent = LookupRequest.NO_TRACE; // token requests carry rotating secrets the spec cannot mask
@@ -157,13 +183,16 @@ final class BullhornCrm implements CrmConnector {
         return dataCentre.send(CrmCall.postForm(settings.tokenUrl(), form), spec.timeout(), silent)
                 .thenCompose(response -> {
                     JsonNode grant = grantReply(response);
-                    String newest = grant.path("refresh_token").asText("");
-                    if (!newest.isEmpty()) refreshToken.set(newest);
+                    String next = grant.path("refresh_token").asText("").isEmpty() ? refreshToken : grant.path("refresh_token").asText();
+                    unsessioned.set(next); // spent the old one: kept until a session carries this one
                     String accessToken = grant.path("access_token").asText("");
                     CrmCall call = CrmCall.get(settings.loginUrl(), CrmCall.ordered("version", "*", "access_token", accessToken));
-                    return dataCentre.send(call, spec.timeout(), silent);
-                })
-                .thenApply(this::session);
+                    return dataCentre.send(call, spec.timeout(), silent).thenApply(login -> {
+                        AccessToken session = session(login, next);
+                        unsessioned.compareAndSet(next, null);
+                        return session;
+                    });
+                });
     }
 
     private JsonNode grantReply(HttpResponse<String> response) {
@@ -176,13 +205,14 @@ final class BullhornCrm implements CrmConnector {
         return grant;
     }
 
-    private AccessToken session(HttpResponse<String> response) {
+    private AccessToken session(HttpResponse<String> response, String nextRefreshToken) {
         JsonNode login = http.json(http.requireSuccess(response));
         String token = login.path("BhRestToken").asText("");
         String restUrl = login.path("restUrl").asText("");
         if (token.isEmpty() || !restUrl.matches("https?://.+")) throw http.failure(CrmException.Kind.BAD_RESPONSE, "login reply has no BhRestToken and restUrl");
         restUrl = restUrl.endsWith("/") ? restUrl : restUrl + '/';
-        return new AccessToken(token, context.clock().instant().plus(settings.sessionTtl()), Map.of("restUrl", restUrl));
+        return new AccessToken(token, context.clock().instant().plus(settings.sessionTtl()),
+                Map.of("restUrl", restUrl, NEXT_REFRESH_TOKEN, nextRefreshToken));
     }
 
     /** {@code {ui}/BullhornStaffing/OpenWindow.cfm?entity=ClientContact&id={id}&view=Overview}: opens in the running Bullhorn tab. */

@@ -20,19 +20,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What all connectors share: one HTTP client (two threads, however many lookups are in flight; it
  * follows no redirect, so secrets never go to a host the CRM names), the wall clock (token expiry,
  * Retry-After dates, health), one scheduler thread for delays and deadlines (nobody sleeps), and a
- * ticker for elapsed time and caches. Tests build their own with time they drive.
+ * ticker for elapsed time and caches. Tests build their own with time they drive. {@code sharing} is
+ * what several nodes share per CRM (rate budget, credentials): nothing, {@link CrmSharing#LOCAL}, unless
+ * {@link #withSharing} says otherwise.
  */
 public record CrmContext(
         HttpClient http,
         Clock clock,
         ScheduledExecutorService scheduler,
-        Ticker ticker) implements AutoCloseable {
+        Ticker ticker,
+        CrmSharing sharing) implements AutoCloseable {
 
     public CrmContext {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(ticker, "ticker");
+        Objects.requireNonNull(sharing, "sharing");
+    }
+
+    /** Sharing nothing with other nodes. */
+    public CrmContext(HttpClient http, Clock clock, ScheduledExecutorService scheduler, Ticker ticker) {
+        this(http, clock, scheduler, ticker, CrmSharing.LOCAL);
+    }
+
+    /** The same resources, with the rate budgets and credentials {@code shared} hands out. */
+    public CrmContext withSharing(CrmSharing shared) {
+        return new CrmContext(http, clock, scheduler, ticker, shared);
     }
 
     /** Production resources: system clock and ticker. */

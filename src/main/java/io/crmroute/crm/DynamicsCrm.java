@@ -68,7 +68,7 @@ final class DynamicsCrm implements CrmConnector {
         this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.tokens = new AccessTokens(this::fetchToken, context.clock());
+        this.tokens = AccessTokens.shared(spec.name(), this::fetchToken, context);
     }
 
     @Override

@@ -7,8 +7,6 @@ import io.crmroute.concurrent.Futures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +48,7 @@ final class ResilientConnector implements CrmConnector {
     private final CrmContext context;
     private final boolean sendsCallData;
     private final CircuitBreaker breaker;
-    private final AtomicRateLimiter limiter; // null without rate-limit
+    private final RateBudget limiter; // null without rate-limit
     // Answers only, filled by the single-flight path: a Caffeine loader would log every failed load.
     private final Cache<String, LookupResult> cache; // null without cache
     private final ConcurrentMap<String, Flight> inFlight = new ConcurrentHashMap<>();
@@ -67,7 +65,7 @@ final class ResilientConnector implements CrmConnector {
         this.context = context;
         this.sendsCallData = delegate.sendsCallData();
         this.breaker = new CircuitBreakerStateMachine(spec.name(), breakerConfig(), context.clock());
-        this.limiter = spec.rateLimit().isPresent() ? new AtomicRateLimiter(spec.name(), limiterConfig(spec.rateLimit().getAsDouble())) : null;
+        this.limiter = spec.rateLimit().isPresent() ? context.sharing().rateBudget(spec.name(), spec.rateLimit().getAsDouble()) : null;
         this.cache = spec.cache().map(this::buildCache).orElse(null);
         this.objects = new SchemaCache<>(context.ticker());
         this.fields = new SchemaCache<>(context.ticker());
@@ -312,12 +310,7 @@ final class ResilientConnector implements CrmConnector {
 
     /** Nanoseconds to wait for a turn, or -1 when the turn would come after {@code within}. */
     private long reserveTurn(Duration within) {
-        // Estimate first: a permit reserved and then given up would push every later caller back.
-        if (limiter.getDetailedMetrics().getNanosToWait() > within.toNanos()) {
-            return -1;
-        }
-        long wait = limiter.reservePermission();
-        return wait > within.toNanos() ? -1 : wait;
+        return limiter.reserve(within);
     }
 
     private CompletableFuture<LookupResult> callDelegate(LookupRequest request) {
@@ -387,17 +380,6 @@ final class ResilientConnector implements CrmConnector {
                 .permittedNumberOfCallsInHalfOpenState(3)
                 // A config problem says nothing about the CRM's health: it must not open the circuit.
                 .ignoreException(e -> e instanceof CrmException crm && crm.kind() == CrmException.Kind.CONFIG)
-                .writableStackTraceEnabled(false)
-                .build();
-    }
-
-    /** {@code rate} per second as whole permits per period: 5/s is 5 per second, 0.5/s is 1 per 2 s. */
-    private static RateLimiterConfig limiterConfig(double rate) {
-        int permits = Math.max(1, (int) Math.floor(rate));
-        return RateLimiterConfig.custom()
-                .limitForPeriod(permits)
-                .limitRefreshPeriod(Duration.ofNanos((long) (permits / rate * 1_000_000_000L)))
-                .timeoutDuration(Duration.ofMinutes(1))
                 .writableStackTraceEnabled(false)
                 .build();
     }

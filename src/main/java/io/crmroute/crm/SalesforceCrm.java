@@ -88,7 +88,7 @@ final class SalesforceCrm implements CrmConnector {
         this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context).alsoRateLimitedWhen(SalesforceCrm::requestLimitExceeded);
-        this.tokens = new AccessTokens(this::fetchToken, context.clock());
+        this.tokens = AccessTokens.shared(spec.name(), this::fetchToken, context);
     }
 
     @Override

@@ -59,7 +59,7 @@ final class VtigerCrm implements CrmConnector {
         this.settings = settings;
         this.context = context;
         this.http = new CrmHttp(spec, context);
-        this.sessions = new AccessTokens(this::login, context.clock());
+        this.sessions = AccessTokens.shared(spec.name(), this::login, context);
         this.endpoint = settings.endpoint();
     }
 

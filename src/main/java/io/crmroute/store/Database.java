@@ -110,8 +110,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} on the calling thread, which must be one of the store's own. */
-    <T> T callBlocking(SqlWork<T> work) throws SQLException {
+    /**
+     * Runs {@code work} on the calling thread, which must be one of the store's own or another that may
+     * block (the cluster package's); fails with {@link DatabaseUnavailableException} when down.
+     */
+    public <T> T callBlocking(SqlWork<T> work) throws SQLException {
         if (!migrated) {
             throw new DatabaseUnavailableException("database unavailable" + (lastError == null ? "" : ": " + lastError));
         }

@@ -3,9 +3,9 @@ package io.crmroute.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Blocking JDBC work done with one connection, on the store's own threads only. */
+/** Blocking JDBC work done with one connection, on threads that may block (never an event loop). */
 @FunctionalInterface
-interface SqlWork<T> {
+public interface SqlWork<T> {
 
     T apply(Connection connection) throws SQLException;
 }

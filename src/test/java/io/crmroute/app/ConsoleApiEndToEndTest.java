@@ -215,6 +215,7 @@ class ConsoleApiEndToEndTest {
         JsonNode status = json(send("GET", "/api/status", null));
         assertEquals("local", status.at("/storage/kind").asText());
         assertEquals(10_000, status.at("/storage/decisions_kept").asInt());
+        assertEquals(0, status.at("/nodes").size(), "without a database there are no other nodes: " + status);
         assertTrue(status.at("/calls/MATCH").asLong() >= 1, status.toString());
         assertEquals("demo", json(send("GET", "/api/crms", null)).get(0).get("name").asText());
     }

@@ -467,6 +467,12 @@ abstract class ConsoleBrowserTest {
         assertTrue(crms.getText().contains("demo"), crms.getText());
         assertTrue(waitFor(browser, By.id("calls-body")).getText().contains("MATCH"));
         assertTrue(browser.findElement(By.id("status-screen")).getText().contains("FastAGI listener"));
+        if (kind().equals("postgres")) {
+            WebElement nodes = waitFor(browser, By.xpath("//table[@aria-labelledby='nodes-title']"));
+            assertTrue(nodes.getText().contains(":0 up dev"), "this node, by host and configured port: " + nodes.getText());
+        } else {
+            assertTrue(browser.findElements(By.id("nodes-title")).isEmpty(), "no nodes without a database");
+        }
     }
 
     @Test

@@ -151,6 +151,29 @@ class DatabaseEndToEndTest {
         assertTrue(health.toString().contains("\"name\":\"database\""), health.toString());
     }
 
+    @Test
+    void statusAndHealthListThisNodeByItsDefaultNameWithItsHeartbeat() throws Exception {
+        JsonNode[] nodes = new JsonNode[1];
+        Await.until(() -> "this node's heartbeat in /api/status: " + nodes[0], Duration.ofSeconds(30), () -> {
+            try {
+                nodes[0] = JSON.readTree(api("GET", "/api/status", null, Map.of()).body()).path("nodes");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+            return nodes[0].size() == 1 && nodes[0].get(0).path("up").asBoolean();
+        });
+        JsonNode node = nodes[0].get(0);
+        assertTrue(node.path("id").asText().endsWith(":0"), "host and the configured FastAGI port: " + node);
+        assertEquals("dev", node.path("version").asText(), "run from classes, not the jar");
+        assertTrue(java.time.Instant.parse(node.path("last_heartbeat").asText()).compareTo(java.time.Instant.parse(node.path("started_at").asText())) >= 0);
+        JsonNode health = JSON.readTree(api("GET", "/health", null, Map.of()).body());
+        JsonNode cluster = null;
+        for (JsonNode check : health.path("checks")) if (check.path("name").asText().equals("cluster")) cluster = check;
+        assertTrue(cluster != null && !cluster.path("critical").asBoolean(), health.toString());
+        assertEquals(node.path("id").asText(), cluster.at("/details/node").asText());
+        assertEquals(false, cluster.at("/details/sharedCredentials").asBoolean(), "no CRMROUTE_SECRET_KEY in this test's environment");
+    }
+
     private static Set<String> recorded() {
         HttpResponse<String> response = api("GET", "/api/decisions?route=vip&limit=1000", null, Map.of());
         Set<String> ids = new HashSet<>();

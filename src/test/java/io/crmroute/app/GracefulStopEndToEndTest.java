@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.crmroute.agi.FakeAsterisk;
@@ -18,11 +16,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +45,6 @@ class GracefulStopEndToEndTest {
 
     private static final int CALLS = 50;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Pattern SERVING = Pattern.compile("crmroute serving FastAGI on [^ ]+:(\\d+) and HTTP on [^ ]+:(\\d+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -103,14 +94,14 @@ class GracefulStopEndToEndTest {
                 .replace("URL", url).replace("USER", db.user()));
 
         serve = ServeProcess.start(config, Map.of());
-        Matcher ports = SERVING.matcher(serve.awaitLine(line -> SERVING.matcher(line).find(), WAIT));
+        Matcher ports = Calls.SERVING.matcher(serve.awaitLine(line -> Calls.SERVING.matcher(line).find(), WAIT));
         assertTrue(ports.find());
         int agiPort = Integer.parseInt(ports.group(1));
         int httpPort = Integer.parseInt(ports.group(2));
         String[] health = new String[1];
         Await.until(() -> "the database up in /health: " + health[0], WAIT, () -> {
-            health[0] = get(httpPort, "/health");
-            return databaseUp(health[0]);
+            health[0] = Calls.get(httpPort, "/health");
+            return Calls.healthCheck(health[0], "database").path("up").asBoolean();
         });
         assertTrue(health[0].contains("\"location\":\"127.0.0.1:"), health[0]);
         assertFalse(health[0].contains(password), health[0]);
@@ -154,28 +145,5 @@ class GracefulStopEndToEndTest {
             Thread.currentThread().interrupt();
         }
         Calls.reply(exchange, 200, "application/json", "{\"value\": \"GOLD\"}");
-    }
-
-    private static boolean databaseUp(String health) {
-        try {
-            for (JsonNode check : JSON.readTree(health).path("checks")) {
-                if (check.path("name").asText().equals("database")) return check.path("up").asBoolean();
-            }
-            return false;
-        } catch (IOException garbled) {
-            return false;
-        }
-    }
-
-    private static String get(int port, String path) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e.toString();
-        }
     }
 }

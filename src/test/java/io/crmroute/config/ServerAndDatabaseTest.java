@@ -41,7 +41,19 @@ class ServerAndDatabaseTest {
                 "server.agi.allow[1] (line 4): \"10.0.0.0/x\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[2] (line 4): \"2001:db8::/129\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[3] (line 4): \"example.com\": " + ServerReader.CIDR_EXPECTED,
-                "server.web (line 5): unknown key \"web\" (expected one of: agi, data-dir, drain-timeout, http)"), problems);
+                "server.web (line 5): unknown key \"web\" (expected one of: agi, data-dir, drain-timeout, heartbeat, http)"), problems);
+    }
+
+    @Test
+    void nodeNamesThisNodeAndHeartbeatSaysHowOftenItBeats() {
+        ServerSettings named = load("node: pbx-a.1\nserver:\n  heartbeat: 2s\n").server();
+        assertEquals(Optional.of("pbx-a.1"), named.node());
+        assertEquals(Duration.ofSeconds(2), named.heartbeat());
+        ServerSettings unnamed = load("routes: {}\n").server();
+        assertEquals(Optional.empty(), unnamed.node());
+        assertEquals(Duration.ofSeconds(5), unnamed.heartbeat());
+        assertEquals(List.of("node (line 1): \"a b\": " + ServerReader.NODE_EXPECTED), problems("node: a b\n"));
+        assertEquals(1, problems("server:\n  heartbeat: 0s\n").size(), "a heartbeat of zero");
     }
 
     @Test
@@ -152,7 +164,7 @@ class ServerAndDatabaseTest {
 
     @Test
     void unknownTopLevelKeyIsAProblem() {
-        assertEquals(List.of("rotues (line 1): unknown key \"rotues\" (expected one of: admin, crms, database, routes, server)"),
+        assertEquals(List.of("rotues (line 1): unknown key \"rotues\" (expected one of: admin, crms, database, node, routes, server)"),
                 problems("rotues: {}\n"));
     }
 

@@ -180,6 +180,33 @@ class BullhornCrmTest {
     }
 
     @Test
+    void aRefreshTokenGrantedButNotTurnedIntoASessionIsTheOneSpentNext() throws Exception {
+        rest = new FakeCrmServer(Reply.json(SEARCH));
+        auth = new FakeCrmServer(grant(1), Reply.status(503), grant(2), login(2));
+        CrmConnector crm = bullhorn();
+        failure(crm.lookup(lookup("+14155552671")), CrmException.Kind.HTTP_STATUS);
+        assertEquals(1, await(crm.lookup(lookup("+14155552671"))).records().size());
+        assertEquals(List.of("25:rt-configured", "25:rt-2"), refreshTokensSpent(), "rt-configured was spent by the first grant");
+    }
+
+    @Test
+    void whenTheNewestRefreshTokenIsRefusedTheConfiguredOneIsTriedOnce() throws Exception {
+        rest = new FakeCrmServer(Reply.json(SEARCH));
+        Reply invalidGrant = new Reply(400, "application/json", "{\"error\": \"invalid_grant\"}", Map.of());
+        auth = new FakeCrmServer(grant(1), login(1), invalidGrant, grant(2), login(2));
+        CrmConnector crm = bullhorn();
+        await(crm.lookup(lookup("+14155552671")));
+        clock.advance(Duration.ofMinutes(10)); // an admin replaced the refresh token meanwhile, say
+        assertEquals(1, await(crm.lookup(lookup("+14155552671"))).records().size());
+        assertEquals(List.of("25:rt-configured", "25:rt-2", "25:rt-configured"), refreshTokensSpent());
+    }
+
+    private List<String> refreshTokensSpent() {
+        return auth.seen().stream().filter(seen -> seen.path().equals("/oauth/token"))
+                .map(seen -> decode(seen.body()).get("refresh_token")).toList();
+    }
+
+    @Test
     void aRefusedSessionLogsInAgainOnce() throws Exception {
         Reply refused = new Reply(401, "application/json", "{\"errorMessage\": \"Bad 'BhRestToken' or timed-out.\", "
                 + "\"errorMessageKey\": \"errors.authentication.invalidRestToken\", \"errorCode\": 401}", Map.of());

@@ -34,7 +34,8 @@ class DatabaseTest {
                 }
                 return names;
             }).get(10, TimeUnit.SECONDS);
-            assertEquals(List.of("call_decision", "crm_action", "flyway_schema_history", "route", "route_revision", "route_rule", "store_fact"), tables);
+            assertEquals(List.of("call_decision", "cluster_node", "cluster_rate", "cluster_token", "crm_action", "flyway_schema_history", "route",
+                    "route_revision", "route_rule", "store_fact"), tables);
             assertTrue(database.state().up());
         }
         // A second start finds the schema in place and migrates nothing.
