@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.crmroute.app.CrmrouteServer;
 import io.crmroute.config.ConfigResult;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,19 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ConfigResult loaded = config.loadResult(spec.commandLine().getErr());
-        // A broken config still gets a listener: calls are answered ERROR at once, /health says DOWN.
-        CrmrouteServer server = loaded.config().isPresent()
-                ? CrmrouteServer.start(loaded.config().get())
-                : CrmrouteServer.startBroken(loaded.server(), config.file, loaded.problems());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "crmroute-shutdown"));
+        // The hook is there before anything opens: a SIGTERM while crmroute starts (systemd, docker stop) waits for the
+        // start to end and then stops it as any other, rather than killing a half-started server with exit 143.
+        CompletableFuture<CrmrouteServer> started = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> started.thenAccept(ServeCommand::stop).exceptionally(failedToStart -> null).join(), "crmroute-shutdown"));
+        try {
+            // A broken config still gets a listener: calls are answered ERROR at once, /health says DOWN.
+            started.complete(loaded.config().isPresent()
+                    ? CrmrouteServer.start(loaded.config().get())
+                    : CrmrouteServer.startBroken(loaded.server(), config.file, loaded.problems()));
+        } catch (RuntimeException | Error e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
         new CountDownLatch(1).await(); // serve until the process is stopped: the hook ends it
         return 0;
     }
