@@ -26,6 +26,7 @@ import io.crmroute.http.Metrics;
 import io.crmroute.http.MetricsService;
 import io.crmroute.route.RouteTable;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.netty.channel.EventLoopGroup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -73,7 +74,9 @@ public final class CrmrouteServer implements AutoCloseable {
     /** Serves calls on {@code config}'s routes. */
     public static CrmrouteServer start(CrmrouteConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
-        CrmContext crmContext = CrmContext.create();
+        // The CRM client runs on the FastAGI workers' loops: a call's CRM request is written and read on its own loop.
+        EventLoopGroup workers = AgiServer.newWorkers(agiOptions(config.server()));
+        CrmContext crmContext = CrmContext.on(workers);
         Map<String, CrmConnector> connectors = new LinkedHashMap<>();
         Map<String, PhoneMatching> phones = new LinkedHashMap<>();
         for (CrmSpec spec : config.crms().values()) {
@@ -100,7 +103,7 @@ public final class CrmrouteServer implements AutoCloseable {
             checks.add(store.health());
             store.bindMetrics(registry);
         });
-        CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources, storage);
+        CrmrouteServer server = start(config.server(), workers, calls, registry, checks, console.services(), resources, storage);
         server.signInLink = console.announce(config.server().httpHost(), server.httpPort());
         return server;
     }
@@ -117,15 +120,16 @@ public final class CrmrouteServer implements AutoCloseable {
         CallHandler calls = CallHandler.refusingAll(reason, listener, Clock.systemUTC());
         HealthIndicator broken = HealthIndicator.of("config", true, () -> HealthIndicator.Status.down(Map.of(
                 "file", file.toString(), "problems", problems.stream().map(ConfigProblem::toString).toList())));
-        return start(server, calls, registry, List.of(broken), List.of(), List.of(), Optional.empty());
+        return start(server, AgiServer.newWorkers(agiOptions(server)), calls, registry, List.of(broken), List.of(), List.of(),
+                Optional.empty());
     }
 
-    private static CrmrouteServer start(ServerSettings server, AgiCallHandler calls, PrometheusMeterRegistry registry,
+    private static CrmrouteServer start(ServerSettings server, EventLoopGroup workers, AgiCallHandler calls, PrometheusMeterRegistry registry,
                                         List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources,
                                         Optional<Storage> storage) {
         AgiServer agi;
         try {
-            agi = AgiServer.start(agiOptions(server), calls);
+            agi = AgiServer.start(agiOptions(server), calls, workers);
         } catch (RuntimeException failed) {
             closeAll(resources);
             throw failed;
