@@ -124,11 +124,12 @@ final class CrmReader {
     /** {@code ca-file} (PEM, relative to the config's folder), {@code proxy} and {@code max-connections}. */
     private static EndpointSettings endpoint(Section crm, Path configDir) {
         EndpointSettings endpoint = EndpointSettings.DEFAULT;
-        Optional<Path> caFile = crm.text("ca-file").map(text -> configDir.resolve(text).toAbsolutePath().normalize());
-        if (caFile.isPresent()) {
-            Optional<String> problem = certificateProblem(caFile.get());
-            if (problem.isPresent()) crm.problem("ca-file", problem.get());
-            else endpoint = endpoint.withCaFile(caFile.get());
+        Optional<String> caText = crm.text("ca-file");
+        if (caText.isPresent()) {
+            Path caFile = configDir.resolve(caText.get()).toAbsolutePath().normalize();
+            Optional<String> problem = certificateProblem(caFile);
+            if (problem.isPresent()) crm.problem("ca-file", "\"" + Names.shown(caText.get()) + "\": " + problem.get());
+            else endpoint = endpoint.withCaFile(caFile);
         }
         Optional<String> proxy = crm.text("proxy");
         if (proxy.isPresent()) {
@@ -146,11 +147,13 @@ final class CrmReader {
     private static Optional<String> certificateProblem(Path file) {
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
             boolean any = !java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty();
-            return any ? Optional.empty() : Optional.of(file + ": no certificate in it (expected PEM)");
+            return any ? Optional.empty() : Optional.of("no certificate in it (expected PEM)");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.of("no such file (looked for " + file + ")");
         } catch (java.io.IOException e) {
-            return Optional.of(file + ": cannot be read");
+            return Optional.of("cannot be read (" + file + ")");
         } catch (java.security.cert.CertificateException e) {
-            return Optional.of(file + ": not a PEM certificate file");
+            return Optional.of("not a file of PEM certificates");
         }
     }
 
