@@ -34,7 +34,8 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /**
- * The HTTP side every web CRM connector shares: sends a {@link CrmCall} with a deadline always set
+ * The HTTP side every web CRM connector shares: sends a {@link CrmCall} through the context's Netty client
+ * (on the caller's event loop, over the CRM's own endpoint: its {@code ca-file}, {@code proxy} and pool) with a deadline always set
  * (the smaller of the CRM's timeout and the lookup's budget, for the whole exchange, body included),
  * follows no redirect, traces it with secrets masked, turns
  * transport failures into {@link CrmException}s in one place, honours one Retry-After when it fits

@@ -41,7 +41,10 @@ public final class CrmTransport implements AutoCloseable {
         this.loopCount = count;
         this.dns = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .channelType(NioDatagramChannel.class)
-                .socketChannelType(NioSocketChannel.class));
+                .socketChannelType(NioSocketChannel.class)
+                // The caller's deadline decides when a lookup has waited too long; the resolver's own 5 s would
+                // call a slow name server "host not found" first.
+                .queryTimeoutMillis(EndpointSettings.DEFAULT_BACKSTOP.toMillis()));
     }
 
     /** A client on {@code loops}, which the caller owns (the FastAGI workers): a call's request stays on its loop. */

@@ -70,7 +70,8 @@ final class Exchange {
 
     void start() {
         result.whenComplete((response, error) -> {
-            if (result.isCancelled()) onLoop(this::abandon); // before a connection: acquired() sees the cancel
+            // Cancelled before a connection was acquired: acquired() sees it and gives the connection back unused.
+            if (result.isCancelled()) onLoop(this::abandon);
         });
         acquire();
     }
