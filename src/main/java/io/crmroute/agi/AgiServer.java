@@ -70,9 +70,18 @@ public final class AgiServer implements AutoCloseable {
 
     /** Binds {@code options.host():options.port()} (blocking until bound) and starts serving calls. */
     public static AgiServer start(AgiServerOptions options, AgiCallHandler handler) {
+        return start(options, handler, newWorkers(options));
+    }
+
+    /** The worker loops {@code options} ask for, to be shared before the server starts (the CRM client runs on them). */
+    public static EventLoopGroup newWorkers(AgiServerOptions options) {
+        return new NioEventLoopGroup(options.workerThreads(), new DefaultThreadFactory("agi-worker"));
+    }
+
+    /** As {@link #start(AgiServerOptions, AgiCallHandler)} on {@code workers} (from {@link #newWorkers}), which it stops when closed. */
+    public static AgiServer start(AgiServerOptions options, AgiCallHandler handler, EventLoopGroup workers) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
-        EventLoopGroup workers = new NioEventLoopGroup(options.workerThreads(), new DefaultThreadFactory("agi-worker"));
         ChannelGroup sessions = new DefaultChannelGroup("agi-sessions", GlobalEventExecutor.INSTANCE);
         AgiServerStats stats = new AgiServerStats();
         try {

@@ -33,6 +33,7 @@ import io.crmroute.http.Metrics;
 import io.crmroute.http.MetricsService;
 import io.crmroute.route.RouteTable;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.netty.channel.EventLoopGroup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -84,7 +85,9 @@ public final class CrmrouteServer implements AutoCloseable {
     public static CrmrouteServer start(CrmrouteConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         Optional<SecretBox> secretBox = ClusterSide.secretBox(config, System.getenv());
-        CrmContext crmContext = CrmContext.create();
+        // The CRM client runs on the FastAGI workers' loops: a call's CRM request is written and read on its own loop.
+        EventLoopGroup workers = AgiServer.newWorkers(agiOptions(config.server()));
+        CrmContext crmContext = CrmContext.on(workers);
         Optional<Storage> storage = config.database().map(settings -> Storage.open(config, settings));
         // With a database the nodes sharing it share each CRM's rate budget and credentials.
         Optional<Cluster> cluster = storage.map(store -> ClusterSide.join(config, store.database(), crmContext, secretBox));
@@ -125,7 +128,7 @@ public final class CrmrouteServer implements AutoCloseable {
             store.bindMetrics(registry);
         });
         cluster.ifPresent(shared -> checks.add(ClusterSide.health(shared)));
-        CrmrouteServer server = start(config.server(), calls, registry, checks, console.services(), resources, storage,
+        CrmrouteServer server = start(config.server(), workers, calls, registry, checks, console.services(), resources, storage,
                 Optional.of(actionQueue));
         server.signInLink = console.announce(config.server().httpHost(), server.httpPort());
         return server;
@@ -143,15 +146,16 @@ public final class CrmrouteServer implements AutoCloseable {
         CallHandler calls = CallHandler.refusingAll(reason, listener, Clock.systemUTC());
         HealthIndicator broken = HealthIndicator.of("config", true, () -> HealthIndicator.Status.down(Map.of(
                 "file", file.toString(), "problems", problems.stream().map(ConfigProblem::toString).toList())));
-        return start(server, calls, registry, List.of(broken), List.of(), List.of(), Optional.empty(), Optional.empty());
+        return start(server, AgiServer.newWorkers(agiOptions(server)), calls, registry, List.of(broken), List.of(), List.of(),
+                Optional.empty(), Optional.empty());
     }
 
-    private static CrmrouteServer start(ServerSettings server, AgiCallHandler calls, PrometheusMeterRegistry registry,
+    private static CrmrouteServer start(ServerSettings server, EventLoopGroup workers, AgiCallHandler calls, PrometheusMeterRegistry registry,
                                         List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources,
                                         Optional<Storage> storage, Optional<ActionQueue> actions) {
         AgiServer agi;
         try {
-            agi = AgiServer.start(agiOptions(server), calls);
+            agi = AgiServer.start(agiOptions(server), calls, workers);
         } catch (RuntimeException failed) {
             closeAll(resources);
             throw failed;

@@ -8,6 +8,8 @@ import io.crmroute.crm.CrmType;
 import io.crmroute.crm.CrmTypes;
 import io.crmroute.crm.KeyProblems;
 import io.crmroute.crm.PhoneMatching;
+import io.crmroute.crmhttp.EndpointSettings;
+import io.crmroute.crmhttp.ProxyAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,7 +34,10 @@ final class CrmReader {
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
     /** Keys every type takes; {@code allow-insecure: true} lets the entry's URLs be http://. */
-    static final Set<String> COMMON = Set.of("type", "timeout", "rate-limit", "cache", "phone", "allow-insecure");
+    static final Set<String> COMMON = Set.of("type", "timeout", "rate-limit", "cache", "phone", "allow-insecure",
+            "ca-file", "proxy", "max-connections");
+    /** Beyond this a CRM host's pool is no bound at all; the FastAGI server takes 20,000 calls at most. */
+    static final int MAX_CONNECTIONS = 100_000;
 
     private static final String AUTH = "auth";
     private static final String HEADERS = "headers";
@@ -74,7 +79,9 @@ final class CrmReader {
         Optional<PhoneMatching> phone = PhoneSettings.read(crm, "phone");
         Map<String, String> headers = type.takesHeaders() ? headers(crm) : Map.of();
         Optional<?> settings = type.read(texts(crm, type), new CrmKey.Context(configDir, allowInsecure), problemsAt(crm));
-        return settings.map(read -> new CrmSpec(name, type, read, timeout, rateLimit, cache, phone, headers, allowInsecure, secrets));
+        EndpointSettings endpoint = endpoint(crm, configDir);
+        return settings.map(read -> new CrmSpec(name, type, read, timeout, rateLimit, cache, phone, headers, allowInsecure, secrets,
+                endpoint));
     }
 
     /** Every key an entry of {@code type} may have. */
@@ -112,6 +119,42 @@ final class CrmReader {
                 crm.problem(key, message);
             }
         };
+    }
+
+    /** {@code ca-file} (PEM, relative to the config's folder), {@code proxy} and {@code max-connections}. */
+    private static EndpointSettings endpoint(Section crm, Path configDir) {
+        EndpointSettings endpoint = EndpointSettings.DEFAULT;
+        Optional<String> caText = crm.text("ca-file");
+        if (caText.isPresent()) {
+            Path caFile = configDir.resolve(caText.get()).toAbsolutePath().normalize();
+            Optional<String> problem = certificateProblem(caFile);
+            if (problem.isPresent()) crm.problem("ca-file", "\"" + Names.shown(caText.get()) + "\": " + problem.get());
+            else endpoint = endpoint.withCaFile(caFile);
+        }
+        Optional<String> proxy = crm.text("proxy");
+        if (proxy.isPresent()) {
+            try {
+                endpoint = endpoint.withProxy(ProxyAddress.parse(proxy.get()));
+            } catch (IllegalArgumentException e) {
+                crm.problem("proxy", ProxyAddress.EXPECTED);
+            }
+        }
+        Optional<Integer> max = crm.integer("max-connections", 1, MAX_CONNECTIONS);
+        return max.isPresent() ? endpoint.withMaxConnections(max.get()) : endpoint;
+    }
+
+    /** Why {@code file} is no PEM file of CA certificates, if it is not: told at load, not by the first call. */
+    private static Optional<String> certificateProblem(Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            boolean any = !java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty();
+            return any ? Optional.empty() : Optional.of("no certificate in it (expected PEM)");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.of("no such file (looked for " + file + ")");
+        } catch (java.io.IOException e) {
+            return Optional.of("cannot be read (" + file + ")");
+        } catch (java.security.cert.CertificateException e) {
+            return Optional.of("not a file of PEM certificates");
+        }
     }
 
     private static Optional<CacheSpec> cache(Section cache) {

@@ -2,9 +2,10 @@ package io.crmroute.crm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.crmroute.crmhttp.OutboundRequest;
+
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,11 +91,11 @@ record CrmCall(String method, URI uri, Map<String, String> headers, Optional<Str
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    HttpRequest.Builder toBuilder() {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .method(method, body.map(HttpRequest.BodyPublishers::ofString).orElse(HttpRequest.BodyPublishers.noBody()));
-        headers.forEach(builder::header);
-        return builder;
+    /** The request to send, with {@code extra} headers (the CRM's configured ones) after the call's own. */
+    OutboundRequest toRequest(Map<String, String> extra) {
+        java.util.List<Map.Entry<String, String>> all = new java.util.ArrayList<>(headers.entrySet());
+        all.addAll(extra.entrySet());
+        return new OutboundRequest(method, uri, all, body);
     }
 
     /** {@code POST https://host/path {"a":1}} as shown in traces (masked by the caller). */

@@ -2,13 +2,12 @@ package io.crmroute.crm;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
-import java.net.http.HttpClient;
+import io.crmroute.crmhttp.CrmTransport;
+import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -17,22 +16,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What all connectors share: one HTTP client (two threads, however many lookups are in flight; it
- * follows no redirect, so secrets never go to a host the CRM names), the wall clock (token expiry,
- * Retry-After dates, health), one scheduler thread for delays and deadlines (nobody sleeps), and a
- * ticker for elapsed time and caches. Tests build their own with time they drive. {@code sharing} is
- * what several nodes share per CRM (rate budget, credentials): nothing, {@link CrmSharing#LOCAL}, unless
- * {@link #withSharing} says otherwise.
+ * What all connectors share: one HTTP client on Netty ({@link CrmTransport}: in the server it runs on the
+ * FastAGI workers' event loops, so a call's CRM request is written and read on that call's loop; it follows
+ * no redirect, so secrets never go to a host the CRM names), the wall clock (token expiry, Retry-After
+ * dates, health), one scheduler thread for delays and deadlines (nobody sleeps), and a ticker for elapsed
+ * time and caches. Tests build their own with time they drive. {@code sharing} is what several nodes share
+ * per CRM (rate budget, credentials): nothing, {@link CrmSharing#LOCAL}, unless {@link #withSharing} says otherwise.
  */
 public record CrmContext(
-        HttpClient http,
+        CrmTransport transport,
         Clock clock,
         ScheduledExecutorService scheduler,
         Ticker ticker,
         CrmSharing sharing) implements AutoCloseable {
 
     public CrmContext {
-        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(ticker, "ticker");
@@ -40,44 +39,33 @@ public record CrmContext(
     }
 
     /** Sharing nothing with other nodes. */
-    public CrmContext(HttpClient http, Clock clock, ScheduledExecutorService scheduler, Ticker ticker) {
-        this(http, clock, scheduler, ticker, CrmSharing.LOCAL);
+    public CrmContext(CrmTransport transport, Clock clock, ScheduledExecutorService scheduler, Ticker ticker) {
+        this(transport, clock, scheduler, ticker, CrmSharing.LOCAL);
     }
 
     /** The same resources, with the rate budgets and credentials {@code shared} hands out. */
     public CrmContext withSharing(CrmSharing shared) {
-        return new CrmContext(http, clock, scheduler, ticker, shared);
+        return new CrmContext(transport, clock, scheduler, ticker, shared);
     }
 
-    /** Production resources: system clock and ticker. */
+    /** The server's: CRM requests on {@code loops} (the FastAGI workers'), system clock and ticker. */
+    public static CrmContext on(EventLoopGroup loops) {
+        return new CrmContext(CrmTransport.on(loops), Clock.systemUTC(), newScheduler(), Ticker.systemTicker());
+    }
+
+    /** For the CLI: system clock and ticker, requests on the client loop shared in this JVM. */
     public static CrmContext create() {
         return create(Clock.systemUTC(), Ticker.systemTicker());
     }
 
-    /** Real HTTP and scheduler, with the given time sources (tests). */
+    /** Real HTTP (on the shared client loop) and scheduler, with the given time sources (tests). */
     public static CrmContext create(Clock clock, Ticker ticker) {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("crm-scheduler-"));
-        scheduler.setRemoveOnCancelPolicy(true); // every exchange's deadline is cancelled when it answers
-        return create(clock, ticker, scheduler);
+        return create(clock, ticker, newScheduler());
     }
 
-    /** Real HTTP with the given time sources and scheduler (tests that drive time). */
+    /** Real HTTP (on the shared client loop) with the given time sources and scheduler (tests that drive time). */
     public static CrmContext create(Clock clock, Ticker ticker, ScheduledExecutorService scheduler) {
-        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
-            // java.net.http completes every async response through CompletableFuture's default executor,
-            // which without two common-pool threads starts one new thread per response.
-            org.slf4j.LoggerFactory.getLogger(CrmContext.class).warn(
-                    "the common pool has fewer than 2 threads: every CRM response will start a thread; "
-                            + "run with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
-        }
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                // A redirect would re-send Authorization, API keys and client secrets to the host it names.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newFixedThreadPool(2, daemonThreads("crm-http-")))
-                .build();
-        return new CrmContext(http, clock, scheduler, ticker);
+        return new CrmContext(CrmTransport.onClientLoop(), clock, scheduler, ticker);
     }
 
     /** Completes after {@code delay}, on the scheduler thread; no thread waits meanwhile. */
@@ -96,12 +84,17 @@ public record CrmContext(
         return Duration.ofNanos(ticker.read() - startNanos);
     }
 
+    /** Stops the scheduler and closes every CRM connection; event loops are their owner's to stop. */
     @Override
     public void close() {
         scheduler.shutdownNow();
-        http.executor().ifPresent(executor -> {
-            if (executor instanceof ExecutorService service) service.shutdownNow();
-        });
+        transport.close();
+    }
+
+    private static ScheduledExecutorService newScheduler() {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("crm-scheduler-"));
+        scheduler.setRemoveOnCancelPolicy(true); // every exchange's deadline is cancelled when it answers
+        return scheduler;
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 import io.crmroute.concurrent.Futures;
+import io.crmroute.crmhttp.Endpoint;
+import io.crmroute.crmhttp.OutboundRequest;
+import io.crmroute.crmhttp.ReplyTooLargeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
@@ -32,7 +34,8 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /**
- * The HTTP side every web CRM connector shares: sends a {@link CrmCall} with a deadline always set
+ * The HTTP side every web CRM connector shares: sends a {@link CrmCall} through the context's Netty client
+ * (on the caller's event loop, over the CRM's own endpoint: its {@code ca-file}, {@code proxy} and pool) with a deadline always set
  * (the smaller of the CRM's timeout and the lookup's budget, for the whole exchange, body included),
  * follows no redirect, traces it with secrets masked, turns
  * transport failures into {@link CrmException}s in one place, honours one Retry-After when it fits
@@ -42,27 +45,28 @@ final class CrmHttp {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MESSAGE = 300;
-    private static final Duration CLIENT_TIMEOUT_BACKSTOP = Duration.ofSeconds(5);
-
     private final CrmSpec spec;
     private final CrmContext context;
+    private final Endpoint endpoint;
     private final Predicate<HttpResponse<String>> rateLimited;
     private final boolean followsRedirects;
 
     CrmHttp(CrmSpec spec, CrmContext context) {
-        this(spec, context, response -> response.statusCode() == 429, false);
+        this(spec, context, context.transport().endpoint(spec.endpoint()), response -> response.statusCode() == 429, false);
     }
 
-    private CrmHttp(CrmSpec spec, CrmContext context, Predicate<HttpResponse<String>> rateLimited, boolean followsRedirects) {
+    private CrmHttp(CrmSpec spec, CrmContext context, Endpoint endpoint, Predicate<HttpResponse<String>> rateLimited,
+                    boolean followsRedirects) {
         this.spec = spec;
         this.context = context;
+        this.endpoint = endpoint;
         this.rateLimited = rateLimited;
         this.followsRedirects = followsRedirects;
     }
 
     /** A copy that also reads {@code signal} as "slow down", like Salesforce's 403 REQUEST_LIMIT_EXCEEDED. */
     CrmHttp alsoRateLimitedWhen(Predicate<HttpResponse<String>> signal) {
-        return new CrmHttp(spec, context, rateLimited.or(signal), followsRedirects);
+        return new CrmHttp(spec, context, endpoint, rateLimited.or(signal), followsRedirects);
     }
 
     /**
@@ -98,7 +102,7 @@ final class CrmHttp {
      * centre (Bullhorn: {@code rest.bullhornstaffing.com} to {@code rest-west.bullhornstaffing.com}).
      */
     CrmHttp followingRedirectsWithinDomain() {
-        return new CrmHttp(spec, context, rateLimited, true);
+        return new CrmHttp(spec, context, endpoint, rateLimited, true);
     }
 
     private CompletableFuture<HttpResponse<String>> send(CrmCall call, Duration budget, Consumer<String> trace, LookupAbort abort,
@@ -133,14 +137,12 @@ final class CrmHttp {
             return CompletableFuture.failedFuture(failure(CrmException.Kind.TIMEOUT, "no time left in the budget"));
         }
         if (abort.isFired()) return CompletableFuture.failedFuture(abandoned());
-        HttpRequest request;
+        OutboundRequest request;
         try {
-            // Our own deadline (below, on the context's scheduler) ends the exchange, body included. java.net.http's
-            // timeout, on the wall clock and for the headers only, is a backstop a little later, so time that tests
-            // drive is never overtaken by it on a busy machine.
-            HttpRequest.Builder builder = call.toBuilder().timeout(timeout.plus(CLIENT_TIMEOUT_BACKSTOP));
-            spec.headers().forEach(builder::header);
-            request = builder.build();
+            // Our own deadline (below, on the context's scheduler) is the only one that ends an exchange, body
+            // included; the transport's connect and handshake backstop is far later, so time that tests drive is
+            // never overtaken by a library timer on a busy machine.
+            request = call.toRequest(spec.headers());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(failure(CrmException.Kind.CONFIG, "bad request: " + e.getMessage()));
         }
@@ -156,14 +158,13 @@ final class CrmHttp {
         abort.onFire(() -> stop.complete(Stop.ABANDONED));
         CompletableFuture<HttpResponse<String>> exchange;
         try {
-            exchange = context.http().sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            exchange = endpoint.send(request);
         } catch (RuntimeException e) {
             deadline.cancel(false);
             return CompletableFuture.failedFuture(transportFailure(e, timeout, request.uri()));
         }
-        // cancel(true) on sendAsync's own future aborts the exchange and closes its connection (JDK 16+).
-        // Never once it has answered: java.net.http then cancels the exchange's connection, which is back in
-        // the pool and may carry another lookup's request by now (every lookup got 0.5 s slower under load).
+        // Cancelling the transport's future closes the exchange's connection, unless it has answered by then:
+        // the connection is back in the pool and may carry another lookup's request (the transport checks).
         stop.thenAccept(why -> {
             if (why != Stop.ANSWERED && !exchange.isDone()) exchange.cancel(true);
         });
@@ -255,6 +256,7 @@ final class CrmHttp {
         }
         if (cause instanceof ConnectException) return failure(CrmException.Kind.CONNECT, "connection refused by " + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
         if (cause instanceof SSLException) return failure(CrmException.Kind.CONNECT, "TLS failed: " + cause.getMessage());
+        if (cause instanceof ReplyTooLargeException) return failure(CrmException.Kind.BAD_RESPONSE, cause.getMessage());
         if (cause instanceof IOException) return failure(CrmException.Kind.CONNECT, "connection failed: " + describe(cause));
         return failure(CrmException.Kind.CONNECT, "request failed: " + describe(cause));
     }

@@ -1,5 +1,6 @@
 package io.crmroute.crm;
 
+import io.crmroute.crmhttp.EndpointSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.Set;
  * every type takes, and {@code settings}, the typed settings of its {@code type} (each connector's
  * {@code Settings} record, read by {@link CrmType#read}). {@code secrets} holds every value that
  * came from the environment, to be masked wherever text is shown. {@code allowInsecure} is the
- * entry's {@code allow-insecure}, which let its URLs be http://.
+ * entry's {@code allow-insecure}, which let its URLs be http://. {@code endpoint} is how its hosts are
+ * reached: {@code ca-file}, {@code proxy}, {@code max-connections}.
  */
 public record CrmSpec(
         String name,
@@ -23,7 +25,8 @@ public record CrmSpec(
         Optional<PhoneMatching> phone,
         Map<String, String> headers,
         boolean allowInsecure,
-        Set<String> secrets) {
+        Set<String> secrets,
+        EndpointSettings endpoint) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -36,6 +39,13 @@ public record CrmSpec(
         }
         headers = Map.copyOf(headers);
         secrets = Set.copyOf(secrets);
+        java.util.Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** An entry reached directly, with the JDK's trust store (no {@code ca-file}, {@code proxy} or {@code max-connections}). */
+    public CrmSpec(String name, CrmType<?> type, Object settings, Duration timeout, OptionalDouble rateLimit, Optional<CacheSpec> cache,
+                   Optional<PhoneMatching> phone, Map<String, String> headers, boolean allowInsecure, Set<String> secrets) {
+        this(name, type, settings, timeout, rateLimit, cache, phone, headers, allowInsecure, secrets, EndpointSettings.DEFAULT);
     }
 
     /** An entry of {@code type} with {@code settings} and every other key at its default. */

@@ -57,6 +57,11 @@ class CallPathEndToEndTest {
     /** The "held" CRM: asked, then holding its answer (a slow CRM) until the test releases it. */
     private static final CompletableFuture<Void> heldAsked = new CompletableFuture<>();
     private static final CompletableFuture<Void> heldRelease = new CompletableFuture<>();
+    /** The "dropped" CRM, on a raw socket: it never answers, and tells when the client closes the connection. */
+    private static ServerSocket droppedCrm;
+    private static final CompletableFuture<Void> droppedAsked = new CompletableFuture<>();
+    private static final CompletableFuture<Void> droppedClosedByClient = new CompletableFuture<>();
+    private static int closedPort;
     private static final List<String> crmRequests = new CopyOnWriteArrayList<>();
     private static CrmrouteServer server;
 
@@ -81,7 +86,12 @@ class CallPathEndToEndTest {
         crm.createContext("/fail", exchange -> reply(exchange, 500, "text/plain", "boom"));
         crm.createContext("/garbled", exchange -> reply(exchange, 200, "application/json", "{\"value\": GOLD"));
         crm.start();
-        int closedPort;
+        droppedCrm = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "dropped-crm");
+            thread.setDaemon(true);
+            return thread;
+        }).execute(CallPathEndToEndTest::holdUntilClosed);
         try (ServerSocket probe = new ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
@@ -110,6 +120,8 @@ class CallPathEndToEndTest {
                   failing: { type: http, url: BASE/fail, allow-insecure: true }
                   garbled: { type: http, url: BASE/garbled, allow-insecure: true }
                   refused: { type: http, url: "http://127.0.0.1:CLOSED/crm", allow-insecure: true }
+                  nowhere: { type: http, url: "http://crm.invalid/crm", allow-insecure: true }
+                  dropped: { type: http, url: "http://127.0.0.1:DROPPED/crm", allow-insecure: true }
                 routes:
                   vip:
                     crm: demo
@@ -154,7 +166,10 @@ class CallPathEndToEndTest {
                   failing: { crm: failing, field: status, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
                   garbled: { crm: garbled, field: status, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
                   refused: { crm: refused, field: status, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
-                """.replace("BASE", base).replace("CLOSED", Integer.toString(closedPort));
+                  nowhere: { crm: nowhere, field: status, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
+                  dropped: { crm: dropped, field: status, timeout: 20s, default: { to: { queue: "104" } }, failure: { to: { queue: "900" } } }
+                """.replace("BASE", base).replace("CLOSED", Integer.toString(closedPort))
+                .replace("DROPPED", Integer.toString(droppedCrm.getLocalPort()));
         Path file = dir.resolve("crmroute.yaml");
         Files.writeString(file, yaml);
         ConfigResult config = ConfigLoader.load(file, Map.of("TEST_BILLING_KEY", API_KEY));
@@ -168,6 +183,11 @@ class CallPathEndToEndTest {
         heldRelease.complete(null);
         if (server != null) server.close();
         crm.stop(0);
+        try {
+            droppedCrm.close();
+        } catch (IOException ignored) {
+            // closed already
+        }
     }
 
     private static void billing(HttpExchange exchange) throws IOException {
@@ -176,6 +196,23 @@ class CallPathEndToEndTest {
         if (query.contains("callerid=15551230001")) reply(exchange, 200, "application/json", "{\"value\": \"GOLD\"}");
         else if (query.contains("callerid=15551230002")) reply(exchange, 200, "text/plain", "BRONZE\n");
         else reply(exchange, 404, "text/plain", "");
+    }
+
+    /** Takes one connection, reads the request head, never answers, and notes when the client closes. */
+    private static void holdUntilClosed() {
+        try (Socket connection = droppedCrm.accept()) {
+            InputStream in = connection.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int b;
+            while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) head.append((char) b);
+            droppedAsked.complete(null);
+            while (in.read() >= 0) {
+                // whatever else comes, until the client closes
+            }
+            droppedClosedByClient.complete(null);
+        } catch (IOException e) {
+            droppedClosedByClient.completeExceptionally(e);
+        }
     }
 
     private static void awaitRelease() {
@@ -319,6 +356,23 @@ class CallPathEndToEndTest {
         String metrics = metrics();
         assertTrue(metrics.contains("crmroute_calls_total{route=\"held\",status=\"HANGUP\"} 1.0"), metrics);
         assertTrue(metrics.contains("crmroute_crm_lookup_seconds_count{crm=\"held\",outcome=\"hangup\"} 1"), metrics);
+    }
+
+    @Test
+    void aCallerWhoHangsUpClosesTheCrmConnectionThatCarriedItsLookup() throws Exception {
+        Map<String, String> env = Map.of("network_script", "dropped", "callerid", "15551230001");
+        FakeAsterisk.Call call = FakeAsterisk.callAndHangUp(server.agiPort(), env, Responder.asterisk(), droppedAsked);
+
+        assertEquals(vars("CRMROUTE_STATUS", "HANGUP", "CRMROUTE_RULE", "hangup"), call.variables());
+        droppedClosedByClient.get(10, TimeUnit.SECONDS); // the CRM, still holding the request, saw its connection closed
+    }
+
+    @Test
+    void dnsFailureAndARefusedConnectionEachFailWithTheirOneLineReason() throws IOException {
+        assertEquals("crm nowhere: host not found: crm.invalid", call("nowhere", "15551230001").variables().get("CRMROUTE_ERROR"));
+        Map<String, String> refused = call("refused", "15551230001").variables();
+        assertEquals("FAILED", refused.get("CRMROUTE_STATUS"));
+        assertEquals("crm refused: connection refused by 127.0.0.1:" + closedPort, refused.get("CRMROUTE_ERROR"));
     }
 
     @Test

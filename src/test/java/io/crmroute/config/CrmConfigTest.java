@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crmroute.crm.CacheSpec;
 import io.crmroute.crm.CrmSpec;
 import io.crmroute.crm.PhoneMatching;
+import io.crmroute.crmhttp.EndpointSettings;
+import io.crmroute.crmhttp.ProxyAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +139,7 @@ class CrmConfigTest {
                 "");
         assertEquals(List.of(
                 "crms.dyn.base-url (line 2): missing (required for dynamics)",
-                "crms.dyn.tiemout (line 4): unknown key \"tiemout\" (expected one of: allow-insecure, api-version, auth, base-url, cache, phone, rate-limit, timeout, type)",
+                "crms.dyn.tiemout (line 4): unknown key \"tiemout\" (expected one of: allow-insecure, api-version, auth, base-url, ca-file, cache, max-connections, phone, proxy, rate-limit, timeout, type)",
                 "crms.dyn.auth.apikey (line 5): unknown key \"apikey\" (expected one of: client-id, client-secret, scope, tenant-id, token-url)",
                 "crms.dyn.auth.client-id (line 5): missing (required for dynamics)",
                 "crms.dyn.auth.client-secret (line 5): missing (required for dynamics)",
@@ -162,6 +164,54 @@ class CrmConfigTest {
                 "crms.billing.rate-limit (line 5): \"3.0E18\": at most 1000000 requests per second",
                 "crms.billing.headers.Host (line 6): a header the HTTP client sets itself or refuses; leave it out"),
                 problems(yaml));
+    }
+
+    @Test
+    void aCrmIsReachedThroughItsCaFileProxyAndConnectionBound() throws Exception {
+        io.netty.handler.ssl.util.SelfSignedCertificate certificate = new io.netty.handler.ssl.util.SelfSignedCertificate("crm.internal");
+        Files.copy(certificate.certificate().toPath(), dir.resolve("private-ca.pem"));
+        String yaml = String.join("\n",
+                "crms:",
+                "  billing:",
+                "    type: http",
+                "    url: https://crm.internal/crm",
+                "    ca-file: private-ca.pem",
+                "    proxy: \"http://crmroute:${PROXY_PASSWORD}@proxy.internal:3128\"",
+                "    max-connections: 64",
+                "");
+        CrmSpec billing = load(yaml, Map.of("PROXY_PASSWORD", "pr0xy-pw")).crms().get("billing");
+        assertEquals(new EndpointSettings(Optional.of(dir.resolve("private-ca.pem").toAbsolutePath().normalize()),
+                Optional.of(new ProxyAddress("proxy.internal", 3128, Optional.of("crmroute"), Optional.of("pr0xy-pw"))), 64,
+                EndpointSettings.DEFAULT_BACKSTOP), billing.endpoint());
+        assertTrue(billing.secrets().contains("pr0xy-pw"), "the proxy's password is masked like every secret");
+        assertEquals(EndpointSettings.DEFAULT, load(BILLING, ENV).crms().get("billing").endpoint(), "direct, the JDK's trust store");
+    }
+
+    @Test
+    void caFileProxyAndConnectionBoundMistakesAreCaughtAtLoad() throws IOException {
+        Files.writeString(dir.resolve("not-a-cert.pem"), "hello");
+        String yaml = String.join("\n",
+                "crms:",
+                "  a:",
+                "    type: http",
+                "    url: https://a.example.com/crm",
+                "    ca-file: missing.pem",                                     // 5
+                "    proxy: \"socks5://u:${PROXY_PASSWORD}@proxy:1080\"",      // 6: a secret in it stays hidden
+                "    max-connections: 0",                                        // 7
+                "  b:",
+                "    type: http",
+                "    url: https://b.example.com/crm",
+                "    ca-file: not-a-cert.pem",                                   // 11
+                "    proxy: http://proxy.internal",                              // 12: no port
+                "");
+        List<String> problems = problems(yaml, Map.of("PROXY_PASSWORD", "pr0xy-pw"));
+        assertEquals(5, problems.size(), problems::toString);
+        assertTrue(problems.get(0).startsWith("crms.a.ca-file (line 5): \"missing.pem\": no such file (looked for "), problems.get(0));
+        assertEquals("crms.a.proxy (line 6): expected http://host:port or http://user:password@host:port", problems.get(1));
+        assertEquals("crms.a.max-connections (line 7): \"0\": expected a whole number from 1 to 100000", problems.get(2));
+        assertEquals("crms.b.ca-file (line 11): \"not-a-cert.pem\": not a file of PEM certificates", problems.get(3));
+        assertEquals("crms.b.proxy (line 12): expected http://host:port or http://user:password@host:port", problems.get(4));
+        assertFalse(problems.toString().contains("pr0xy-pw"));
     }
 
     @Test
@@ -195,7 +245,11 @@ class CrmConfigTest {
     }
 
     private List<String> problems(String yaml) {
-        ConfigResult result = ConfigLoader.parse(yaml, dir, Map.of());
+        return problems(yaml, Map.of());
+    }
+
+    private List<String> problems(String yaml, Map<String, String> env) {
+        ConfigResult result = ConfigLoader.parse(yaml, dir, env);
         assertFalse(result.ok());
         return result.problems().stream().map(ConfigProblem::toString).toList();
     }

@@ -3,7 +3,6 @@ package io.crmroute.crm;
 import io.crmroute.testing.ManualTime;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ class ResilientSchemaTest {
     private static final List<CrmField> FIELDS = List.of(new CrmField("phone", "Phone", "phone", true, true));
 
     private final ManualTime time = new ManualTime();
-    private final CrmContext context = new CrmContext(HttpClient.newHttpClient(), time.clock(), time.scheduler(), time.ticker());
+    private final CrmContext context = CrmContext.create(time.clock(), time.ticker(), time.scheduler());
 
     /** Answers each metadata request with the next future the test queues; counts them. */
     private static final class MetadataCrm implements CrmConnector {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crmroute.testing.ManualTime;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,7 @@ class ResilientWriteTest {
     private static final WriteResult MADE = WriteResult.made("Lead", "00Q1", Optional.empty());
 
     private final ManualTime time = new ManualTime();
-    private final CrmContext context = new CrmContext(HttpClient.newHttpClient(), time.clock(), time.scheduler(), time.ticker());
+    private final CrmContext context = CrmContext.create(time.clock(), time.ticker(), time.scheduler());
 
     /** Lookups refused, writes answered by {@code answer}; keeps the write requests. */
     private static final class WritingCrm implements CrmConnector {
