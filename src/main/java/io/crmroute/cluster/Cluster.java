@@ -1,5 +1,6 @@
 package io.crmroute.cluster;
 
+import io.crmroute.concurrent.DaemonThreads;
 import io.crmroute.crm.CrmSharing;
 import io.crmroute.crm.RateBudget;
 import io.crmroute.crm.TokenStore;
@@ -12,10 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The nodes sharing one database: this node's heartbeat ({@link Membership}), each CRM's rate budget leased
@@ -47,7 +46,9 @@ public final class Cluster implements CrmSharing, AutoCloseable {
         this.clock = clock;
         this.scheduler = scheduler;
         this.jdbc = threads("crmroute-cluster", 2);
-        this.tokenWork = threads("crmroute-cluster-token", 4);
+        // Each token refresh holds a pooled connection for its whole fetch (the advisory lock is a transaction's):
+        // two at most, so heartbeats, rate leases, the audit and the route store keep the rest of the pool (4).
+        this.tokenWork = threads("crmroute-cluster-token", 2);
         this.leases = new RateLeases(database);
         this.membership = new Membership(database, self, heartbeat, clock, scheduler, jdbc);
     }
@@ -92,19 +93,22 @@ public final class Cluster implements CrmSharing, AutoCloseable {
     @Override
     public void close() {
         budgets.forEach(LeasedRateBudget::close);
+        membership.stopBeating();
+        // A heartbeat already queued or running would write the row again after membership.close() deleted it.
+        jdbc.shutdown();
+        try {
+            if (!jdbc.awaitTermination(5, TimeUnit.SECONDS)) jdbc.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            jdbc.shutdownNow();
+        }
         membership.close();
-        jdbc.shutdownNow();
         tokenWork.shutdownNow();
     }
 
     private static ExecutorService threads(String prefix, int count) {
-        AtomicInteger made = new AtomicInteger();
-        ThreadFactory factory = runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + made.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.named(prefix));
         executor.allowCoreThreadTimeOut(true);
         return executor;
     }

@@ -130,11 +130,16 @@ final class Membership implements AutoCloseable {
         }
     }
 
+    /** Schedules no more heartbeats (one already handed to the JDBC executor still runs). */
+    void stopBeating() {
+        ScheduledFuture<?> running = beats;
+        if (running != null) running.cancel(false);
+    }
+
     /** Stops beating and removes this node's row, so the others take its share at once. */
     @Override
     public void close() {
-        ScheduledFuture<?> running = beats;
-        if (running != null) running.cancel(false);
+        stopBeating();
         try {
             database.callBlocking(connection -> {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM cluster_node WHERE id = ?")) {

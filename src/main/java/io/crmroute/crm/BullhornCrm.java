@@ -217,7 +217,7 @@ final class BullhornCrm implements CrmConnector {
 
     /** {@code {ui}/BullhornStaffing/OpenWindow.cfm?entity=ClientContact&id={id}&view=Overview}: opens in the running Bullhorn tab. */
     static Optional<String> recordUrl(String uiUrl, String entity, String id) {
-        return Optional.of(uiUrl + "/BullhornStaffing/OpenWindow.cfm?entity=" + RecordPages.encode(entity) + "&id=" + RecordPages.encode(id)
+        return Optional.of(uiUrl + "/BullhornStaffing/OpenWindow.cfm?entity=" + CrmCall.encode(entity) + "&id=" + CrmCall.encode(id)
                 + "&view=Overview");
     }
 

@@ -86,9 +86,12 @@ record CrmCall(String method, URI uri, Map<String, String> headers, Optional<Str
                 .collect(Collectors.joining("&"));
     }
 
+    /** {@code text} as one path segment or query value: everything but unreserved characters encoded. */
     static String encode(String text) {
         // URLEncoder writes a space as '+' and a literal '+' as %2B, so this replace is safe.
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+        String encoded = URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+        // "." and ".." are unreserved, but as a whole path segment they walk the path: /v1/persons/.. is /v1/
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
     }
 
     /** The request to send, with {@code extra} headers (the CRM's configured ones) after the call's own. */

@@ -1,5 +1,6 @@
 package io.crmroute.crm;
 
+import io.crmroute.concurrent.DaemonThreads;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.crmroute.crmhttp.CrmTransport;
@@ -11,9 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What all connectors share: one HTTP client on Netty ({@link CrmTransport}: in the server it runs on the
@@ -92,17 +91,9 @@ public record CrmContext(
     }
 
     private static ScheduledExecutorService newScheduler() {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("crm-scheduler-"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("crm-scheduler"));
         scheduler.setRemoveOnCancelPolicy(true); // every exchange's deadline is cancelled when it answers
         return scheduler;
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 }

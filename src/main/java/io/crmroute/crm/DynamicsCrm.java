@@ -185,7 +185,7 @@ final class DynamicsCrm implements CrmConnector {
 
     /** {@code {org}/main.aspx?etn={logical name}&id={guid}&pagetype=entityrecord}: the org's default app opens the record. */
     static Optional<String> recordUrl(String baseUrl, String logicalName, String id) {
-        return Optional.of(baseUrl + "/main.aspx?etn=" + RecordPages.encode(logicalName) + "&id=" + RecordPages.encode(id)
+        return Optional.of(baseUrl + "/main.aspx?etn=" + CrmCall.encode(logicalName) + "&id=" + CrmCall.encode(id)
                 + "&pagetype=entityrecord");
     }
 

@@ -59,7 +59,7 @@ final class FileCrm implements CrmConnector {
 
     /** {@code template} with {@code {object}} and {@code {id}} replaced by their values, each percent-encoded. */
     static String recordUrl(String template, String object, String id) {
-        return template.replace("{object}", RecordPages.encode(object)).replace("{id}", RecordPages.encode(id));
+        return template.replace("{object}", CrmCall.encode(object)).replace("{id}", CrmCall.encode(id));
     }
 
     private static String recordUrlTemplate(String text, CrmKey.Context context) {

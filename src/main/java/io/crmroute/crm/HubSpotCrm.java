@@ -163,7 +163,7 @@ final class HubSpotCrm implements CrmConnector {
     static Optional<String> recordUrl(Settings settings, String object, String id) {
         String typeId = OBJECT_TYPE_IDS.getOrDefault(object.toLowerCase(java.util.Locale.ROOT), object);
         return settings.portalId().map(portal -> settings.uiUrl() + "/contacts/" + portal + "/record/"
-                + RecordPages.encode(typeId) + "/" + RecordPages.encode(id));
+                + CrmCall.encode(typeId) + "/" + CrmCall.encode(id));
     }
 
     // --- writes -------------------------------------------------------------------------------

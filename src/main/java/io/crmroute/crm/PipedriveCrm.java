@@ -170,7 +170,7 @@ final class PipedriveCrm implements CrmConnector {
     static Optional<String> recordUrl(Settings settings, String itemType, String id) {
         String page = PAGES.get(itemType);
         if (page == null) return Optional.empty();
-        return settings.uiUrl().map(ui -> ui + "/" + page + "/" + RecordPages.encode(id));
+        return settings.uiUrl().map(ui -> ui + "/" + page + "/" + CrmCall.encode(id));
     }
 
     private static void firstOf(JsonNode item, String list, String single, Map<String, String> fields) {

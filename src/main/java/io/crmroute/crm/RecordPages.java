@@ -1,7 +1,5 @@
 package io.crmroute.crm;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Pieces of the URLs of records' pages in a CRM's web UI. Ids and object names come from the CRM
@@ -11,13 +9,6 @@ import java.nio.charset.StandardCharsets;
 final class RecordPages {
 
     private RecordPages() {}
-
-    /** {@code text} as one path segment or query value: everything but unreserved characters encoded. */
-    static String encode(String text) {
-        String encoded = URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-        // "." and ".." are unreserved, but as a whole segment they walk the path: /agent/users/.. is /agent/
-        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
-    }
 
     /**
      * A web UI root ({@code ui-url}): an absolute http(s) URL without query or fragment. crmroute

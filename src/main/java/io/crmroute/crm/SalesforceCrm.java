@@ -74,7 +74,7 @@ final class SalesforceCrm implements CrmConnector {
 
     /** {@code {ui}/lightning/r/{sObject}/{Id}/view}, the Lightning record page. */
     static Optional<String> recordUrl(String uiUrl, String sObject, String id) {
-        return Optional.of(uiUrl + "/lightning/r/" + RecordPages.encode(sObject) + "/" + RecordPages.encode(id) + "/view");
+        return Optional.of(uiUrl + "/lightning/r/" + CrmCall.encode(sObject) + "/" + CrmCall.encode(id) + "/view");
     }
 
     private final CrmSpec spec;
@@ -127,7 +127,7 @@ final class SalesforceCrm implements CrmConnector {
         try {
             if (write instanceof CrmWrite.Create create) {
                 return send(SalesforceWrites.create(create), request, start).thenCompose(response -> made(create.object(), response,
-                        create.keyField().map(key -> "/sobjects/" + create.object() + "/" + key + "/" + RecordPages.encode(create.callKey())),
+                        create.keyField().map(key -> "/sobjects/" + create.object() + "/" + key + "/" + CrmCall.encode(create.callKey())),
                         request, start));
             }
             if (write instanceof CrmWrite.Update update) {

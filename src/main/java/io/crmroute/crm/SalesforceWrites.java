@@ -38,7 +38,7 @@ final class SalesforceWrites {
     }
 
     static Request update(CrmWrite.Update update) {
-        return new Request("PATCH", "/sobjects/" + sObject(update.object()) + "/" + RecordPages.encode(update.recordId()),
+        return new Request("PATCH", "/sobjects/" + sObject(update.object()) + "/" + CrmCall.encode(update.recordId()),
                 Optional.of(body(update.fields(), Optional.empty())));
     }
 
@@ -64,7 +64,7 @@ final class SalesforceWrites {
     }
 
     private static String upsertPath(String object, String keyField, String callKey) {
-        return "/sobjects/" + object + "/" + sObject(keyField) + "/" + RecordPages.encode(callKey);
+        return "/sobjects/" + object + "/" + sObject(keyField) + "/" + CrmCall.encode(callKey);
     }
 
     /** The fields as JSON, leaving out the key field: Salesforce refuses it in an upsert's body. */

@@ -63,7 +63,7 @@ final class SugarCrm implements CrmConnector {
 
     /** {@code {instance}/#{Module}/{id}}: the Sidecar route of the record view. */
     static Optional<String> recordUrl(String uiUrl, String module, String id) {
-        return Optional.of(uiUrl + "/#" + RecordPages.encode(module) + "/" + RecordPages.encode(id));
+        return Optional.of(uiUrl + "/#" + CrmCall.encode(module) + "/" + CrmCall.encode(id));
     }
 
     private final CrmSpec spec;

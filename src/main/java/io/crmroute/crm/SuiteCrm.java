@@ -160,10 +160,10 @@ final class SuiteCrm implements CrmConnector {
         String legacy = "/legacy";
         if (baseUrl.endsWith(legacy)) {
             return Optional.of(baseUrl.substring(0, baseUrl.length() - legacy.length()) + "/#/"
-                    + RecordPages.encode(module.toLowerCase(java.util.Locale.ROOT)) + "/record/" + RecordPages.encode(id));
+                    + CrmCall.encode(module.toLowerCase(java.util.Locale.ROOT)) + "/record/" + CrmCall.encode(id));
         }
-        return Optional.of(baseUrl + "/index.php?module=" + RecordPages.encode(module) + "&action=DetailView&record="
-                + RecordPages.encode(id));
+        return Optional.of(baseUrl + "/index.php?module=" + CrmCall.encode(module) + "&action=DetailView&record="
+                + CrmCall.encode(id));
     }
 
     /** JSON:API's {@code errors.detail} (an object in V8, a list in the spec), else empty. */

@@ -122,7 +122,7 @@ final class VtigerCrm implements CrmConnector {
     /** {@code {base}/index.php?module=Contacts&view=Detail&record=34}: the record number after the {@code x} of its webservice id. */
     static Optional<String> recordUrl(String uiUrl, String module, String id) {
         String record = id.substring(id.indexOf('x') + 1);
-        return Optional.of(uiUrl + "/index.php?module=" + RecordPages.encode(module) + "&view=Detail&record=" + RecordPages.encode(record));
+        return Optional.of(uiUrl + "/index.php?module=" + CrmCall.encode(module) + "&view=Detail&record=" + CrmCall.encode(record));
     }
 
     /** {@code result} of a {@code success:true} reply; {@code success:false} as its fitting failure. */

@@ -123,7 +123,7 @@ final class ZendeskCrm implements CrmConnector {
 
     /** {@code {base}/agent/users/{id}} ({@code /agent/organizations/}, {@code /agent/tickets/}): the Agent Workspace page. */
     static Optional<String> recordUrl(String baseUrl, String type, String id) {
-        return Optional.of(baseUrl + "/agent/" + type + "s/" + RecordPages.encode(id));
+        return Optional.of(baseUrl + "/agent/" + type + "s/" + CrmCall.encode(id));
     }
 
     private <T> CompletableFuture<T> failed(CrmException.Kind kind, String detail) {

@@ -88,7 +88,7 @@ final class ZohoCrm implements CrmConnector {
     static Optional<String> recordUrl(Settings settings, String module, String id) {
         String tab = TABS.getOrDefault(module, module);
         return settings.orgId()
-                .map(org -> settings.uiUrl() + "/crm/org" + org + "/tab/" + RecordPages.encode(tab) + "/" + RecordPages.encode(id));
+                .map(org -> settings.uiUrl() + "/crm/org" + org + "/tab/" + CrmCall.encode(tab) + "/" + CrmCall.encode(id));
     }
 
     private final CrmSpec spec;

@@ -30,10 +30,14 @@ public record OutboundRequest(String method, URI uri, List<Map.Entry<String, Str
         return uri.getPort() >= 0 ? uri.getPort() : https() ? 443 : 80;
     }
 
-    /** A request's retry on a fresh connection cannot do anything twice. */
+    /**
+     * A request's retry on a fresh connection cannot do anything twice: reads only. PUT and DELETE are idempotent
+     * by the HTTP spec, but CRMs do not all keep it (Bullhorn creates a record with each PUT), and a write's retry
+     * belongs to the action queue, which knows whether the write is retry-safe.
+     */
     boolean idempotent() {
         return switch (method) {
-            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE" -> true;
+            case "GET", "HEAD", "OPTIONS" -> true;
             default -> false;
         };
     }

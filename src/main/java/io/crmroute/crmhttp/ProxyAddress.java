@@ -2,8 +2,6 @@ package io.crmroute.crmhttp;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -35,12 +33,14 @@ public record ProxyAddress(String host, int port, Optional<String> username, Opt
         }
         Optional<String> user = Optional.empty();
         Optional<String> password = Optional.empty();
-        String info = uri.getRawUserInfo();
+        // getUserInfo() decodes %XX and leaves a '+' alone (URLDecoder, a form decoder, would make it a space, and
+        // base64 passwords are full of them); a ':' or '@' in the password must be written %3A / %40.
+        String info = uri.getUserInfo();
         if (info != null) {
             int colon = info.indexOf(':');
             if (colon <= 0) throw new IllegalArgumentException(EXPECTED);
-            user = Optional.of(URLDecoder.decode(info.substring(0, colon), StandardCharsets.UTF_8));
-            password = Optional.of(URLDecoder.decode(info.substring(colon + 1), StandardCharsets.UTF_8));
+            user = Optional.of(info.substring(0, colon));
+            password = Optional.of(info.substring(colon + 1));
         }
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         return new ProxyAddress(host, uri.getPort(), user, password);

@@ -1,5 +1,6 @@
 package io.crmroute.store;
 
+import io.crmroute.concurrent.DaemonThreads;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -78,7 +79,7 @@ final class AuditWriter<R> implements AutoCloseable {
         this.time = time;
         this.buffer = new ArrayBlockingQueue<>(options.capacity());
         this.backoff = options.retryMin();
-        this.writer = Executors.newSingleThreadExecutor(Database.daemonThreads("crmroute-audit-writer"));
+        this.writer = Executors.newSingleThreadExecutor(DaemonThreads.named("crmroute-audit-writer"));
     }
 
     /** Starts flushing every {@code flushEvery}. */

@@ -1,5 +1,6 @@
 package io.crmroute.store;
 
+import io.crmroute.concurrent.DaemonThreads;
 import io.crmroute.crm.Secrets;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -14,9 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -62,7 +61,7 @@ public final class Database implements AutoCloseable {
         this.options = options;
         this.time = time;
         this.pool = new HikariDataSource(poolConfig(settings, options));
-        this.executor = Executors.newFixedThreadPool(options.threads(), daemonThreads("crmroute-db"));
+        this.executor = Executors.newFixedThreadPool(options.threads(), DaemonThreads.named("crmroute-db"));
     }
 
     public static Database connect(DatabaseSettings settings) {
@@ -233,14 +232,5 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("reWriteBatchedInserts", true);
         config.addDataSourceProperty("ApplicationName", "crmroute");
         return config;
-    }
-
-    static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

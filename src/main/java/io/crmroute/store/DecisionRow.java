@@ -67,8 +67,15 @@ public record DecisionRow(
                 crmLatency.map(Duration::toMillis), decision.error());
     }
 
+    /**
+     * {@code text} at most {@code max} characters, control characters as spaces: PostgreSQL refuses a NUL in text
+     * (the whole batch with it, again on every retry), and CRM replies and wire values can carry one.
+     */
     static String bound(String text, int max) {
         if (text == null) return "";
-        return text.length() > max ? text.substring(0, max) : text;
+        String clean = CONTROL.matcher(text).replaceAll(" ");
+        return clean.length() > max ? clean.substring(0, max) : clean;
     }
+
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
 }

@@ -1,5 +1,6 @@
 package io.crmroute.store;
 
+import io.crmroute.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +34,7 @@ public record StoreTime(ScheduledExecutorService scheduler, LongSupplier nanoTic
     }
 
     private static ScheduledExecutorService systemScheduler() {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, Database.daemonThreads("crmroute-store-timer"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("crmroute-store-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
     }

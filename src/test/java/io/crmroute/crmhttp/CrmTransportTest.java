@@ -193,6 +193,8 @@ class CrmTransportTest {
         ProxyAddress proxy = ProxyAddress.parse("http://user:p%40ss@proxy.internal:3128");
         assertEquals(new ProxyAddress("proxy.internal", 3128, Optional.of("user"), Optional.of("p@ss")), proxy);
         assertEquals("http://****@proxy.internal:3128", proxy.toString());
+        assertEquals(Optional.of("a+b/c=="), ProxyAddress.parse("http://user:a+b%2Fc==@proxy.internal:3128").password(),
+                "a base64 password's + stays a +");
         assertEquals(Optional.empty(), ProxyAddress.parse("http://10.0.0.5:8080").username());
         for (String bad : List.of("https://proxy:3128", "http://proxy", "proxy:3128", "http://proxy:3128/path", "http://user@proxy:3128")) {
             assertThrows(IllegalArgumentException.class, () -> ProxyAddress.parse(bad), bad);

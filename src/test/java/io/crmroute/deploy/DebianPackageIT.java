@@ -116,7 +116,7 @@ class DebianPackageIT {
             assertEquals(200, health.statusCode(), health.body());
             assertEquals("crmroute", Files.getOwner(Path.of("/var/lib/crmroute/crmroute.yaml.routes.json")).getName());
             // crmroute.jsa: the launcher's class-data sharing archive, made by the first run (check, above) as the crmroute user
-            assertEquals(List.of("crmroute.jsa", "crmroute.yaml.routes.json"), listing("/var/lib/crmroute"));
+            assertEquals(List.of("crmroute.jsa", "crmroute.jsa.stamp", "crmroute.yaml.routes.json"), listing("/var/lib/crmroute"));
             assertEquals("crmroute", Files.getOwner(Path.of("/var/lib/crmroute/crmroute.jsa")).getName());
             assertEquals(etcBefore, listing("/etc/crmroute"));
 
