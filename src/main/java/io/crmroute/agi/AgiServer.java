@@ -156,6 +156,16 @@ public final class AgiServer implements AutoCloseable {
      * deadlines), then closes those left and stops the event loops.
      */
     public Drained close(Duration grace) {
+        Drained drained = drain(grace);
+        stopLoops();
+        return drained;
+    }
+
+    /**
+     * Stops accepting, lets calls in progress finish for up to {@code grace}, then closes those left; the event loops
+     * keep running, for what else runs on them (the CRM client's requests: queued write actions still to send).
+     */
+    public Drained drain(Duration grace) {
         int inProgress = stopAccepting();
         int cut = 0;
         if (!sessions.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
@@ -163,8 +173,12 @@ public final class AgiServer implements AutoCloseable {
             log.warn("FastAGI shutdown: closing {} calls still in progress after {}", sessions.size(), grace);
             sessions.close().awaitUninterruptibly(grace.toMillis());
         }
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         return new Drained(inProgress - cut, cut);
+    }
+
+    /** Stops the event loops (after {@link #drain}). */
+    public void stopLoops() {
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** The ranges that let every address of their family in, if any. */

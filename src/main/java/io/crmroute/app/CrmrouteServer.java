@@ -234,11 +234,13 @@ public final class CrmrouteServer implements AutoCloseable {
         int inProgress = agi.stopAccepting();
         log.info("crmroute stopping: FastAGI port closed, {} calls in progress get up to {} to finish",
                 inProgress, Durations.format(drainTimeout));
-        AgiServer.Drained drained = agi.close(drainTimeout);
+        AgiServer.Drained drained = agi.drain(drainTimeout);
         // The calls' async actions get the drain time too; what is left is recorded gave_up while the audit is open.
+        // Their CRM requests run on the FastAGI workers' loops, which stop only after them and the CRM client.
         actions.ifPresent(queue -> queue.close(drainTimeout));
         http.close();
         closeAll(resources);
+        agi.stopLoops();
         log.info("crmroute stopped: {} calls finished, {} calls cut; audit: {}", drained.finished(), drained.cut(),
                 storage.map(CrmrouteServer::audited).orElse("no database"));
     }
