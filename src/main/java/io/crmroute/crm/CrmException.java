@@ -48,6 +48,20 @@ public final class CrmException extends RuntimeException {
     }
 
     /**
+     * Whether the CRM may have carried out the request although it failed here: it may have received it and its
+     * answer was lost (a timeout, a connection that failed under it) or it failed midway on its side (5xx, 408). A
+     * request refused before it was sent (circuit open, rate limit, DNS) or refused as a whole (credentials, 429, any
+     * other 4xx) did nothing, so even a write that is not retry-safe may be sent again after it.
+     */
+    public boolean mayHaveBeenDone() {
+        return switch (kind) {
+            case TIMEOUT, CONNECT -> true;
+            case HTTP_STATUS -> status == 0 || status >= 500 || status == 408;
+            case DNS, AUTH, RATE_LIMITED, CIRCUIT_OPEN, BAD_RESPONSE, CONFIG, UNSUPPORTED -> false;
+        };
+    }
+
+    /**
      * Whether sending the same request again may succeed: the CRM did not answer, was busy, refused the
      * credentials (a token is fetched again) or failed on its side (5xx). A request it refused as given
      * (other 4xx), a config problem or an unsupported operation fails the same way every time, so a
