@@ -55,9 +55,9 @@ public final class CrmException extends RuntimeException {
      */
     public boolean mayHaveBeenDone() {
         return switch (kind) {
-            case TIMEOUT, CONNECT -> true;
+            case TIMEOUT, CONNECT, BAD_RESPONSE -> true; // BAD_RESPONSE: it answered, in a shape we could not read
             case HTTP_STATUS -> status == 0 || status >= 500 || status == 408;
-            case DNS, AUTH, RATE_LIMITED, CIRCUIT_OPEN, BAD_RESPONSE, CONFIG, UNSUPPORTED -> false;
+            case DNS, AUTH, RATE_LIMITED, CIRCUIT_OPEN, CONFIG, UNSUPPORTED -> false;
         };
     }
 
