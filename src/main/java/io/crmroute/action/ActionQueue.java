@@ -212,9 +212,7 @@ public final class ActionQueue implements AutoCloseable {
             return;
         }
         if (!lane.crm.retrySafe(job.action.write())) {
-            end(job, ActionRecord.Result.FAILED, Optional.empty(), reason + " (not retried: the CRM may have made the record, and a "
-                    + WriteKind.of(job.action.write()).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                    + " without a key-field could make a second one)");
+            end(job, ActionRecord.Result.FAILED, Optional.empty(), notRetried(reason, job.action.write()));
             return;
         }
         Duration wait = backoff(job.attempts);
@@ -234,11 +232,23 @@ public final class ActionQueue implements AutoCloseable {
 
     /** The wait before attempt {@code attempts + 1}: min doubling to max, times 0.5 to 1. */
     Duration backoff(int attempts) {
-        long base = options.backoffMin().toNanos();
-        for (int i = 1; i < attempts && base < options.backoffMax().toNanos(); i++) base *= 2;
-        base = Math.min(base, options.backoffMax().toNanos());
-        double jitter = Math.max(0, Math.min(1, time.jitter().getAsDouble()));
-        return Duration.ofNanos((long) (base * (0.5 + 0.5 * jitter)));
+        return backoff(attempts, options.backoffMin(), options.backoffMax(), time.jitter().getAsDouble());
+    }
+
+    /** The wait before attempt {@code attempts + 1}: {@code min} doubling to {@code max}, times 0.5 to 1 by {@code jitter} (0 to 1). */
+    static Duration backoff(int attempts, Duration min, Duration max, double jitter) {
+        long base = min.toNanos();
+        for (int i = 1; i < attempts && base < max.toNanos(); i++) base *= 2;
+        base = Math.min(base, max.toNanos());
+        double share = Math.max(0, Math.min(1, jitter));
+        return Duration.ofNanos((long) (base * (0.5 + 0.5 * share)));
+    }
+
+    /** Why a failure worth retrying is not retried: the write is not retry-safe. */
+    static String notRetried(String reason, CrmWrite write) {
+        return reason + " (not retried: the CRM may have made the record, and a "
+                + WriteKind.of(write).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                + " without a key-field could make a second one)";
     }
 
     private void end(Job job, ActionRecord.Result result, Optional<String> recordId, String error) {

@@ -23,6 +23,8 @@ final class ScriptedCrm implements CrmConnector {
 
     final List<WriteRequest> writes = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<WriteResult>> answers = new CopyOnWriteArrayList<>();
+    /** When set, every write is answered at once with a record {@code id-N}. */
+    volatile boolean writeAtOnce;
 
     @Override
     public String name() {
@@ -39,6 +41,7 @@ final class ScriptedCrm implements CrmConnector {
         writes.add(request);
         CompletableFuture<WriteResult> answer = new CompletableFuture<>();
         answers.add(answer);
+        if (writeAtOnce) answer.complete(WriteResult.made(request.write().object(), "id-" + answers.size(), Optional.empty()));
         return answer;
     }
 
