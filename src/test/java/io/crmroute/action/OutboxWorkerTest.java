@@ -53,6 +53,7 @@ class OutboxWorkerTest {
     private final ManualTime time = new ManualTime();
     private final List<ActionRecord> ended = new CopyOnWriteArrayList<>();
     private final List<OutboxWorker> workers = new ArrayList<>();
+    private int made; // rows added so far: each call key once
 
     @BeforeAll
     static void connect() throws Exception {
@@ -88,11 +89,12 @@ class OutboxWorkerTest {
     /** Adds {@code count} rows of creates ({@code keyField} makes them retry-safe), due now, given up after {@code retryFor}. */
     private void rows(int count, Optional<String> keyField, Duration retryFor) {
         Instant now = time.clock().instant();
-        for (int i = 0; i < count; i++) {
+        for (int i = made; i < made + count; i++) {
             CrmWrite write = new CrmWrite.Create("Lead", Map.of("LastName", "Caller " + i), keyField, "1733110000." + i + ":sales:nomatch:0");
             table.add(new OutboxTable.NewRow(UUID.randomUUID(), "crm", "sales", "1733110000." + i, write.callKey(), WriteJson.write(write),
                     now, now.plus(retryFor)), row -> { throw new AssertionError("not stored: " + row); });
         }
+        made += count;
         table.flush(WAIT);
     }
 

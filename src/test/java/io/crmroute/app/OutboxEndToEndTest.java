@@ -83,7 +83,8 @@ class OutboxEndToEndTest {
                 WAIT, () -> count("state = 'queued' AND claimed_by = 'pbx-a'") == CALLS && salesforce.writes() > 0);
 
         List<ServeProcess> others = List.of(start("pbx-b"), start("pbx-c"));
-        for (ServeProcess other : others) serving(other);
+        int httpB = serving(others.get(0))[1];
+        serving(others.get(1));
         assertEquals(CALLS, count("state = 'queued' AND claimed_by = 'pbx-a'"), "B and C take none while A renews its lease: " + states());
         int inFlight = salesforce.writes();
         assertEquals(0, salesforce.records("Lead"), "nothing written yet");
@@ -100,6 +101,8 @@ class OutboxEndToEndTest {
         assertTrue(perKey.keySet().stream().allMatch(key -> key.matches("1733120000\\.\\d+:sales:nomatch:0")), perKey.keySet().toString());
         assertEquals(0, count("claimed_by = 'pbx-a'"));
         assertTrue(salesforce.writes() >= CALLS + inFlight, "A's writes in flight were sent again by B or C: " + salesforce.writes());
+        Await.until(() -> "B's last poll counted no row pending", WAIT,
+                () -> Calls.get(httpB, "/metrics").contains("\ncrmroute_actions_outbox_pending 0.0\n"));
         Await.until(() -> "each call's action audited written once: " + audited(), WAIT,
                 () -> audited().size() == CALLS && audited().values().stream().allMatch(count -> count == 1));
     }
@@ -112,7 +115,7 @@ class OutboxEndToEndTest {
                   agi: { host: 127.0.0.1, port: 0 }
                   http: { host: 127.0.0.1, port: 0 }
                   heartbeat: 1s
-                  outbox-lease: 2s
+                  outbox-lease: 3s
                   outbox-poll: 200ms
                 crms:
                 CRM_ENTRY
