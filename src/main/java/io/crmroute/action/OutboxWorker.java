@@ -106,6 +106,11 @@ public final class OutboxWorker implements AutoCloseable {
         return polls.get();
     }
 
+    /** Whether a poll is running: the next one due now would be skipped. */
+    boolean polling() {
+        return polling.get();
+    }
+
     /** One poll, unless the last one is still running: renew, claim, count. */
     void poll() {
         if (stopped || !polling.compareAndSet(false, true)) return;
@@ -121,8 +126,8 @@ public final class OutboxWorker implements AutoCloseable {
                     if (failure == null) pending = count;
                     else pollFailures.warn("outbox of node {}: poll failed ({}); trying again every {} ms", LogText.safe(node),
                             Futures.unwrap(failure).getClass().getSimpleName(), options.poll().toMillis());
-                    polling.set(false);
                     polls.incrementAndGet();
+                    polling.set(false);
                 });
     }
 

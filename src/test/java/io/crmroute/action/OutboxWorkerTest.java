@@ -100,6 +100,7 @@ class OutboxWorkerTest {
 
     /** Moves time a poll forward and waits until {@code worker}'s poll has ended. */
     private void poll(OutboxWorker worker) {
+        Await.until("the last poll ended", WAIT, () -> !worker.polling()); // else the next is skipped
         long before = worker.polls();
         time.advance(POLL);
         Await.until("a poll of the worker", WAIT, () -> worker.polls() > before);

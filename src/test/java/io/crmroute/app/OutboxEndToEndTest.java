@@ -66,7 +66,10 @@ class OutboxEndToEndTest {
     void aKilledNodesHundredQueuedActionsAreEachWrittenOnceByTheOthers() throws Exception {
         db = TestPostgres.shared().createDatabase("outbox_e2e");
         salesforce.holdEveryWrite(release);
-        int agiA = serving(start("pbx-a"))[0];
+        int[] portsA = serving(start("pbx-a"));
+        int agiA = portsA[0];
+        // Before the schema is migrated the outbox cannot take a row: the action would go to A's memory queue.
+        Await.until("A's database up", WAIT, () -> Calls.healthCheck(Calls.get(portsA[1], "/health"), "database").path("up").asBoolean());
 
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
@@ -75,11 +78,15 @@ class OutboxEndToEndTest {
                 int n = i;
                 calls.add(callers.submit(() -> call(agiA, n)));
             }
-            for (Future<Map<String, String>> call : calls) assertEquals("NOMATCH", call.get(30, TimeUnit.SECONDS).get("CRMROUTE_STATUS"));
+            for (Future<Map<String, String>> call : calls) {
+                Map<String, String> set = call.get(60, TimeUnit.SECONDS);
+                assertEquals("NOMATCH", set.get("CRMROUTE_STATUS"), set.toString());
+            }
         } finally {
             callers.shutdownNow();
         }
-        Await.until(() -> "A claims all " + CALLS + " rows and writes some: " + states() + ", writes at the CRM " + salesforce.writes(),
+        Await.until(() -> "A claims all " + CALLS + " rows and writes some: " + states() + ", writes at the CRM " + salesforce.writes()
+                        + "; A's warnings: " + warnings(nodes.get(0)),
                 WAIT, () -> count("state = 'queued' AND claimed_by = 'pbx-a'") == CALLS && salesforce.writes() > 0);
 
         List<ServeProcess> others = List.of(start("pbx-b"), start("pbx-c"));
@@ -92,7 +99,7 @@ class OutboxEndToEndTest {
         nodes.get(0).close(); // SIGKILL: no release, no goodbye
         release.complete(null);
 
-        Await.until(() -> "every row done by B and C: " + states(), WAIT, () -> count("state = 'done'") == CALLS);
+        Await.until(() -> "every row done by B and C: " + states() + "; warnings " + warnings(others.get(0)) + warnings(others.get(1)), WAIT, () -> count("state = 'done'") == CALLS);
         Map<String, Long> perKey = salesforce.recordsOf("Lead").stream()
                 .collect(Collectors.groupingBy(lead -> lead.path("Call_Key__c").asText(), TreeMap::new, Collectors.counting()));
         assertEquals(CALLS, perKey.size(), "a Lead for every call: " + perKey.keySet());
@@ -115,7 +122,7 @@ class OutboxEndToEndTest {
                   agi: { host: 127.0.0.1, port: 0 }
                   http: { host: 127.0.0.1, port: 0 }
                   heartbeat: 1s
-                  outbox-lease: 3s
+                  outbox-lease: 4s
                   outbox-poll: 200ms
                 crms:
                 CRM_ENTRY
@@ -124,7 +131,7 @@ class OutboxEndToEndTest {
                     crm: sf
                     object: Contact
                     field: Phone
-                    timeout: 3s
+                    timeout: 20s
                     default: { to: { queue: "200" } }
                     nomatch: { to: { queue: "209" } }
                     failure: { to: { queue: "299" } }
@@ -152,7 +159,11 @@ class OutboxEndToEndTest {
         env.put("network_script", "sales");
         env.put("callerid", Long.toString(15550100000L + n));
         env.put("uniqueid", "1733120000." + n);
-        return FakeAsterisk.call(agiPort, env, FakeAsterisk.Responder.asterisk(), Duration.ofSeconds(20)).variables();
+        return FakeAsterisk.call(agiPort, env, FakeAsterisk.Responder.asterisk(), Duration.ofSeconds(40)).variables();
+    }
+
+    private static List<String> warnings(ServeProcess node) {
+        return node.lines().stream().filter(line -> line.contains("WARN") || line.contains("ERROR")).limit(20).toList();
     }
 
     private long count(String where) {
