@@ -26,3 +26,5 @@ CREATE TABLE action_outbox (
 );
 CREATE INDEX action_outbox_due ON action_outbox (next_attempt_at) WHERE state = 'queued';
 CREATE INDEX action_outbox_claimed_by ON action_outbox (claimed_by) WHERE state = 'queued';
+-- Ended rows are removed a day after they ended (the audit, crm_action, keeps every action's end).
+CREATE INDEX action_outbox_ended ON action_outbox (updated_at) WHERE state <> 'queued';

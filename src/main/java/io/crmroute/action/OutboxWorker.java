@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's share of the outbox: every {@code poll} it renews the lease of the rows it holds, claims due rows of
- * its CRMs up to {@code maxHeld} for a {@code lease}, and counts the rows not ended. Each claimed row is written
+ * its CRMs up to {@code maxHeld} for a {@code lease}, and counts the rows not ended (now and then it removes
+ * those that ended a day ago). Each claimed row is written
  * through the CRM's connector (breaker, rate limit, timeout), at most {@code concurrency} at a time per CRM, and
  * its end recorded in the row and told to the listener: written, failed, or gave_up at its deadline. A failure
  * worth retrying puts the row back, due after the back-off, for any node to take. An attempt is recorded as
@@ -56,6 +57,9 @@ public final class OutboxWorker implements AutoCloseable {
     static final String DIED_MID_WRITE = "node died mid-write; not retry-safe";
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
     private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
+    /** Ended rows are kept this long (the audit keeps every end), removed by a poll at most every {@link #SWEEP_EVERY}. */
+    static final Duration FORGET_AFTER = Duration.ofDays(1);
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
     private final OutboxTable table;
     private final String node;
@@ -73,6 +77,7 @@ public final class OutboxWorker implements AutoCloseable {
     private volatile long pending;
     private volatile boolean stopped;
     private volatile ScheduledFuture<?> poller;
+    private volatile Instant nextSweep = Instant.MIN;
 
     public OutboxWorker(OutboxTable table, String node, Map<String, CrmConnector> crms, Options options, ActionQueue.Time time,
                         ActionListener listener) {
@@ -120,8 +125,9 @@ public final class OutboxWorker implements AutoCloseable {
                 .thenCompose(renewed -> table.claim(node, crms.keySet(), now, until, options.maxHeld() - held.size()))
                 .thenCompose(claimed -> {
                     claimed.forEach(this::take);
-                    return table.pending();
+                    return sweep(now);
                 })
+                .thenCompose(swept -> table.pending())
                 .whenComplete((count, failure) -> {
                     if (failure == null) pending = count;
                     else pollFailures.warn("outbox of node {}: poll failed ({}); trying again every {} ms", LogText.safe(node),
@@ -129,6 +135,12 @@ public final class OutboxWorker implements AutoCloseable {
                     polls.incrementAndGet();
                     polling.set(false);
                 });
+    }
+
+    private CompletableFuture<Integer> sweep(Instant now) {
+        if (now.isBefore(nextSweep)) return CompletableFuture.completedFuture(0);
+        nextSweep = now.plus(SWEEP_EVERY);
+        return table.forgetEnded(now.minus(FORGET_AFTER));
     }
 
     private void take(OutboxTable.Claimed row) {

@@ -245,6 +245,17 @@ public final class OutboxTable {
         });
     }
 
+    /** Removes the rows that ended before {@code before}; answers how many. */
+    public CompletableFuture<Integer> forgetEnded(Instant before) {
+        return database.call(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM action_outbox WHERE state <> 'queued' AND updated_at < ?")) {
+                delete.setTimestamp(1, Timestamp.from(before));
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     /** Rows not ended yet, whoever holds them. */
     public CompletableFuture<Long> pending() {
         return database.call(connection -> {

@@ -245,6 +245,36 @@ class OutboxWorkerTest {
     }
 
     @Test
+    void endedRowsAreRemovedADayAfterTheyEndedAndQueuedOnesNever() throws Exception {
+        rows(1, Optional.of("Call_Key__c"), Duration.ofMinutes(10));
+        ScriptedCrm crm = new ScriptedCrm();
+        crm.writeAtOnce = true;
+        OutboxWorker writing = worker("node-a", crm, 200, 4);
+        time.advance(Duration.ZERO);
+        Await.until(() -> "done: " + states(), WAIT, () -> count("state = 'done'") == 1);
+        writing.halt();
+        rows(1, Optional.of("Call_Key__c"), Duration.ofDays(30)); // stays queued: no worker of its CRM runs
+        Duration hourly = Duration.ofHours(1);
+        OutboxWorker sweeping = new OutboxWorker(table, "node-b", Map.of(),
+                new OutboxWorker.Options(LEASE, hourly, 200, 4, Duration.ofSeconds(1), Duration.ofSeconds(8)),
+                new ActionQueue.Time(time.clock(), time::nanoTime, time.scheduler(), () -> 1.0), ended::add);
+        workers.add(sweeping);
+        sweeping.start();
+        time.advance(Duration.ZERO);
+        Await.until("the first poll", WAIT, () -> sweeping.polls() == 1 && !sweeping.polling());
+        assertEquals(2, count("true"), "kept while the day lasts: " + states());
+
+        time.advance(OutboxWorker.FORGET_AFTER);
+        Await.until("the last poll ended", WAIT, () -> !sweeping.polling());
+        long before = sweeping.polls();
+        time.advance(hourly);
+        Await.until("a poll a day after", WAIT, () -> sweeping.polls() > before && !sweeping.polling());
+        assertEquals(0, count("state = 'done'"), "the done row is gone: " + states());
+        assertEquals(1, count("state = 'queued'"), "the queued one stays: " + states());
+        assertEquals(1, sweeping.pending());
+    }
+
+    @Test
     void aWriteOfEveryKindComesBackFromItsJsonAsItWas() {
         Instant started = Instant.parse("2026-01-05T09:00:00Z");
         List<CrmWrite> writes = List.of(
