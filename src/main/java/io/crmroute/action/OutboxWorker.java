@@ -78,6 +78,7 @@ public final class OutboxWorker implements AutoCloseable {
     private volatile boolean stopped;
     private volatile ScheduledFuture<?> poller;
     private volatile Instant nextSweep = Instant.MIN;
+    private volatile CompletableFuture<?> lastPoll = CompletableFuture.completedFuture(null);
 
     public OutboxWorker(OutboxTable table, String node, Map<String, CrmConnector> crms, Options options, ActionQueue.Time time,
                         ActionListener listener) {
@@ -121,7 +122,7 @@ public final class OutboxWorker implements AutoCloseable {
         if (stopped || !polling.compareAndSet(false, true)) return;
         Instant now = time.clock().instant();
         Instant until = now.plus(options.lease());
-        table.renew(node, List.copyOf(held.keySet()), until)
+        lastPoll = table.renew(node, List.copyOf(held.keySet()), until)
                 .thenCompose(renewed -> table.claim(node, crms.keySet(), now, until, options.maxHeld() - held.size()))
                 .thenCompose(claimed -> {
                     claimed.forEach(this::take);
@@ -253,6 +254,8 @@ public final class OutboxWorker implements AutoCloseable {
             // what is still being written is released with the rest: its next claim decides by retrySafe
         }
         try {
+            // A claim still running would otherwise take rows after the release, left to wait for the lease.
+            lastPoll.handle((ignored, failure) -> null).get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             int released = table.release(node).get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (released > 0) log.info("outbox: node {} released {} actions to the other nodes", LogText.safe(node), released);
         } catch (InterruptedException e) {
