@@ -207,14 +207,9 @@ public final class ActionQueue implements AutoCloseable {
             return;
         }
         String reason = failure.getMessage();
-        if (!failure.worthRetrying()) {
-            end(job, ActionRecord.Result.FAILED, Optional.empty(), reason);
-            return;
-        }
-        if (!lane.crm.retrySafe(job.action.write())) {
-            end(job, ActionRecord.Result.FAILED, Optional.empty(), reason + " (not retried: the CRM may have made the record, and a "
-                    + WriteKind.of(job.action.write()).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                    + " without a key-field could make a second one)");
+        Optional<String> notRetried = whyNotRetried(failure, lane.crm, job.action.write());
+        if (notRetried.isPresent()) {
+            end(job, ActionRecord.Result.FAILED, Optional.empty(), notRetried.get());
             return;
         }
         Duration wait = backoff(job.attempts);
@@ -234,11 +229,34 @@ public final class ActionQueue implements AutoCloseable {
 
     /** The wait before attempt {@code attempts + 1}: min doubling to max, times 0.5 to 1. */
     Duration backoff(int attempts) {
-        long base = options.backoffMin().toNanos();
-        for (int i = 1; i < attempts && base < options.backoffMax().toNanos(); i++) base *= 2;
-        base = Math.min(base, options.backoffMax().toNanos());
-        double jitter = Math.max(0, Math.min(1, time.jitter().getAsDouble()));
-        return Duration.ofNanos((long) (base * (0.5 + 0.5 * jitter)));
+        return backoff(attempts, options.backoffMin(), options.backoffMax(), time.jitter().getAsDouble());
+    }
+
+    /** The wait before attempt {@code attempts + 1}: {@code min} doubling to {@code max}, times 0.5 to 1 by {@code jitter} (0 to 1). */
+    static Duration backoff(int attempts, Duration min, Duration max, double jitter) {
+        long base = min.toNanos();
+        for (int i = 1; i < attempts && base < max.toNanos(); i++) base *= 2;
+        base = Math.min(base, max.toNanos());
+        double share = Math.max(0, Math.min(1, jitter));
+        return Duration.ofNanos((long) (base * (0.5 + 0.5 * share)));
+    }
+
+    /**
+     * The one retry rule of both queues (this one and the outbox): why {@code failure} ends {@code write} as failed, or
+     * empty when it is to be sent again. Not when the same request would be refused again; nor when the CRM may have
+     * done it already (a timeout, a 5xx) and a second attempt could make a second record (the write is not
+     * retry-safe). A write refused before it reached the CRM (circuit open, rate limit, DNS, credentials) did nothing
+     * and is always sent again.
+     */
+    static Optional<String> whyNotRetried(CrmException failure, CrmConnector crm, CrmWrite write) {
+        String reason = failure.getMessage();
+        if (!failure.worthRetrying()) return Optional.of(reason);
+        if (failure.mayHaveBeenDone() && !crm.retrySafe(write)) {
+            return Optional.of(reason + " (not retried: the CRM may have made the record, and a "
+                    + WriteKind.of(write).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    + " without a key-field could make a second one)");
+        }
+        return Optional.empty();
     }
 
     private void end(Job job, ActionRecord.Result result, Optional<String> recordId, String error) {

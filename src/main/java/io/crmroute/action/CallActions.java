@@ -24,7 +24,8 @@ import java.util.function.LongSupplier;
  * What a call does with its route's {@code actions:} once its outcome is known: {@link #runSync} writes the
  * outcome's sync actions one after another within what is left of the route's budget (the call waits: a
  * created record's id reaches the dialplan), {@link #queueAsync} hands its async actions to the
- * {@link ActionQueue} (the call never waits). {@link #NONE} does neither ({@code simulate} writes nothing).
+ * {@link ActionQueue}, or with a database to the {@link Outbox} (the call never waits). {@link #NONE} does
+ * neither ({@code simulate} writes nothing).
  */
 public final class CallActions {
 
@@ -32,6 +33,7 @@ public final class CallActions {
     public static final CallActions NONE = new CallActions(null, ActionListener.NONE, Clock.systemUTC(), System::nanoTime);
 
     private final ActionQueue queue; // null for NONE
+    private final Outbox outbox; // null without a database
     private final ActionListener listener;
     private final Clock clock;
     private final LongSupplier nanoTime;
@@ -51,7 +53,13 @@ public final class CallActions {
 
     /** @param listener told how each sync action ended (the queue tells its own of async ones) */
     public CallActions(ActionQueue queue, ActionListener listener, Clock clock, LongSupplier nanoTime) {
+        this(queue, null, listener, clock, nanoTime);
+    }
+
+    /** @param outbox where async actions go with a database (null: to {@code queue}) */
+    public CallActions(ActionQueue queue, Outbox outbox, ActionListener listener, Clock clock, LongSupplier nanoTime) {
         this.queue = queue;
+        this.outbox = outbox;
         this.listener = listener;
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -114,12 +122,14 @@ public final class CallActions {
         });
     }
 
-    /** Queues the async actions of {@code call}'s outcome; returns at once. */
+    /** Queues the async actions of {@code call}'s outcome (in the outbox when there is one); returns at once. */
     public void queueAsync(Route route, ActionCall call) {
         if (queue == null || route.actions().of(call.outcome()).isEmpty()) return;
         for (PlannedWrite planned : PlannedWrite.of(route, call, false, clock.instant())) {
-            queue.offer(new ActionQueue.Queued(call.uniqueid(), call.route(), route.crm(), planned.write(),
-                    planned.action().options().retryFor()));
+            ActionQueue.Queued action = new ActionQueue.Queued(call.uniqueid(), call.route(), route.crm(), planned.write(),
+                    planned.action().options().retryFor());
+            if (outbox != null) outbox.offer(action);
+            else queue.offer(action);
         }
     }
 }

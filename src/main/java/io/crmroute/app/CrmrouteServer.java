@@ -5,6 +5,8 @@ import io.crmroute.action.ActionLogger;
 import io.crmroute.action.ActionMetrics;
 import io.crmroute.action.ActionQueue;
 import io.crmroute.action.CallActions;
+import io.crmroute.action.Outbox;
+import io.crmroute.action.OutboxWorker;
 import io.crmroute.agi.AgiCallHandler;
 import io.crmroute.agi.AgiServer;
 import io.crmroute.agi.AgiServerOptions;
@@ -32,6 +34,7 @@ import io.crmroute.http.HttpService;
 import io.crmroute.http.Metrics;
 import io.crmroute.http.MetricsService;
 import io.crmroute.route.RouteTable;
+import io.crmroute.store.OutboxTable;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.netty.channel.EventLoopGroup;
 import io.micrometer.core.instrument.Gauge;
@@ -53,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * The running server: CRM connectors, the call handler, the FastAGI listener and the HTTP port,
  * built from one config and closed in reverse order. {@link #close()} is the graceful stop: the FastAGI
  * port closes at once (Asterisk's next call is refused and takes the dialplan's fallback), calls in
- * progress get {@code server.drain-timeout} to finish, then queued write actions get as long (those left are
- * recorded as given up), then the HTTP port closes and the audit buffer
+ * progress get {@code server.drain-timeout} to finish, then write actions under way get as long (with a database
+ * this node's outbox rows are then released to the other nodes; those left in the memory queue are recorded as
+ * given up), then the HTTP port closes and the audit buffer
  * is written while the database is still open. One line is logged as the drain starts and one with the
  * counts when it is done.
  */
@@ -65,17 +69,19 @@ public final class CrmrouteServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final Optional<Storage> storage;
     private final Optional<ActionQueue> actions;
+    private final Optional<Outbox> outbox;
     private final AgiServer agi;
     private final HttpServer http;
     private final Duration drainTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Optional<URI> signInLink = Optional.empty();
 
-    private CrmrouteServer(List<AutoCloseable> resources, Optional<Storage> storage, Optional<ActionQueue> actions, AgiServer agi,
-                           HttpServer http, Duration drainTimeout) {
+    private CrmrouteServer(List<AutoCloseable> resources, Optional<Storage> storage, Optional<ActionQueue> actions,
+                           Optional<Outbox> outbox, AgiServer agi, HttpServer http, Duration drainTimeout) {
         this.resources = resources;
         this.storage = storage;
         this.actions = actions;
+        this.outbox = outbox;
         this.agi = agi;
         this.http = http;
         this.drainTimeout = drainTimeout;
@@ -111,8 +117,19 @@ public final class CrmrouteServer implements AutoCloseable {
                 actionListener);
         Gauge.builder("crmroute.actions.open", actionQueue, queue -> queue.counters().open())
                 .description("Write actions queued, waiting to retry or being written").register(registry);
+        // With a database async actions go through the outbox, which every live node works on.
+        Optional<Outbox> outbox = cluster.map(shared -> Outbox.start(new OutboxTable(storage.orElseThrow().database()), shared.self().id(),
+                connectors, OutboxWorker.Options.defaults().withLease(config.server().outboxLease(), config.server().outboxPoll()),
+                ActionQueue.Time.system(crmContext.scheduler()), actionListener, actionQueue));
+        outbox.ifPresent(box -> {
+            Gauge.builder("crmroute.actions.outbox.pending", box, Outbox::pending)
+                    .description("Async actions in the outbox not ended yet, on any node, as this node's last poll counted them")
+                    .register(registry);
+            FunctionCounter.builder("crmroute.actions.outbox.fallback", box, Outbox::fallbacks)
+                    .description("Async actions the database did not take, kept in this node's memory queue instead").register(registry);
+        });
         CallHandler calls = new CallHandler(routes, connectors, phones, DecisionListener.all(listeners), Clock.systemUTC(), System::nanoTime,
-                new CallActions(actionQueue, actionListener, Clock.systemUTC(), System::nanoTime));
+                new CallActions(actionQueue, outbox.orElse(null), actionListener, Clock.systemUTC(), System::nanoTime));
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(console);
         cluster.ifPresent(resources::add); // before the database: its row is removed while it is open
@@ -129,7 +146,7 @@ public final class CrmrouteServer implements AutoCloseable {
         });
         cluster.ifPresent(shared -> checks.add(ClusterSide.health(shared)));
         CrmrouteServer server = start(config.server(), workers, calls, registry, checks, console.services(), resources, storage,
-                Optional.of(actionQueue));
+                Optional.of(actionQueue), outbox);
         server.signInLink = console.announce(config.server().httpHost(), server.httpPort());
         return server;
     }
@@ -147,16 +164,17 @@ public final class CrmrouteServer implements AutoCloseable {
         HealthIndicator broken = HealthIndicator.of("config", true, () -> HealthIndicator.Status.down(Map.of(
                 "file", file.toString(), "problems", problems.stream().map(ConfigProblem::toString).toList())));
         return start(server, AgiServer.newWorkers(agiOptions(server)), calls, registry, List.of(broken), List.of(), List.of(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static CrmrouteServer start(ServerSettings server, EventLoopGroup workers, AgiCallHandler calls, PrometheusMeterRegistry registry,
                                         List<HealthIndicator> checks, List<HttpService> services, List<AutoCloseable> resources,
-                                        Optional<Storage> storage, Optional<ActionQueue> actions) {
+                                        Optional<Storage> storage, Optional<ActionQueue> actions, Optional<Outbox> outbox) {
         AgiServer agi;
         try {
             agi = AgiServer.start(agiOptions(server), calls, workers);
         } catch (RuntimeException failed) {
+            outbox.ifPresent(Outbox::close);
             closeAll(resources);
             throw failed;
         }
@@ -175,11 +193,12 @@ public final class CrmrouteServer implements AutoCloseable {
                     server.httpLimits().maxConnections(), server.httpLimits().maxConnectionsPerSource(), server.httpLimits().requestHeadTimeout()));
         } catch (RuntimeException failed) {
             agi.close();
+            outbox.ifPresent(Outbox::close);
             closeAll(resources);
             throw failed;
         }
         log.info("crmroute serving FastAGI on {}:{} and HTTP on {}:{}", server.agiHost(), agi.port(), server.httpHost(), http.port());
-        return new CrmrouteServer(resources, storage, actions, agi, http, server.drainTimeout());
+        return new CrmrouteServer(resources, storage, actions, outbox, agi, http, server.drainTimeout());
     }
 
     static AgiServerOptions agiOptions(ServerSettings server) {
@@ -235,8 +254,11 @@ public final class CrmrouteServer implements AutoCloseable {
         log.info("crmroute stopping: FastAGI port closed, {} calls in progress get up to {} to finish",
                 inProgress, Durations.format(drainTimeout));
         AgiServer.Drained drained = agi.drain(drainTimeout);
-        // The calls' async actions get the drain time too; what is left is recorded gave_up while the audit is open.
-        // Their CRM requests run on the FastAGI workers' loops, which stop only after them and the CRM client.
+        // The calls' async actions get the drain time too: the outbox's rows this node holds are then released to
+        // the other nodes (first: what the database does not take goes to the memory queue); what is left in the
+        // memory queue is recorded gave_up while the audit is open. Their CRM requests run on the FastAGI workers'
+        // loops, which stop only after them and the CRM client.
+        outbox.ifPresent(box -> box.close(drainTimeout));
         actions.ifPresent(queue -> queue.close(drainTimeout));
         http.close();
         closeAll(resources);

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  * <li>{@code server.data-dir} ({@code .}, the config's folder): where crmroute writes; the config's folder
  *     may then be read-only (a container's mounted config, a package's {@code /etc/crmroute}).</li>
  * <li>{@code server.heartbeat} (5s): with a database, how often this node writes its heartbeat.</li>
+ * <li>{@code server.outbox-lease} (30s) and {@code server.outbox-poll} (1s): with a database, how long a node's
+ *     claim of an async action lasts unless renewed, and how often it claims and renews.</li>
  * </ul>
  */
 final class ServerReader {
@@ -47,6 +49,10 @@ final class ServerReader {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
     static final Duration MAX_HEARTBEAT = Duration.ofMinutes(1);
+    static final Duration OUTBOX_LEASE = Duration.ofSeconds(30);
+    static final Duration MAX_OUTBOX_LEASE = Duration.ofMinutes(10);
+    static final Duration OUTBOX_POLL = Duration.ofSeconds(1);
+    static final Duration MAX_OUTBOX_POLL = Duration.ofMinutes(1);
     static final Pattern NODE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     static final String NODE_EXPECTED = "expected a node name of letters, digits, '.', '_', ':' or '-' (default: host:port)";
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -73,7 +79,8 @@ final class ServerReader {
 
     static ServerSettings read(Optional<Section> server) {
         if (server.isEmpty()) return DEFAULTS;
-        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout", "data-dir", "heartbeat"));
+        server.get().onlyKeys(Set.of("agi", "http", "drain-timeout", "data-dir", "heartbeat", "outbox-lease",
+                "outbox-poll"));
         Optional<Section> agi = server.get().section("agi");
         Optional<Section> http = server.get().section("http");
         agi.ifPresent(section -> section.onlyKeys(Set.of("host", "port", "allow", "backlog", "max-connections-per-source",
@@ -94,7 +101,9 @@ final class ServerReader {
                 agi.flatMap(section -> section.duration("reply-timeout", MAX_AGI_REPLY_TIMEOUT)).orElse(AGI_REPLY_TIMEOUT),
                 http.map(ServerReader::httpLimits).orElse(HttpLimits.DEFAULTS),
                 server.get().text("data-dir").flatMap(text -> dataDir(server.get(), text)).orElse(DATA_DIR),
-                Optional.empty(), server.get().duration("heartbeat", MAX_HEARTBEAT).orElse(HEARTBEAT));
+                Optional.empty(), server.get().duration("heartbeat", MAX_HEARTBEAT).orElse(HEARTBEAT),
+                server.get().duration("outbox-lease", MAX_OUTBOX_LEASE).orElse(OUTBOX_LEASE),
+                server.get().duration("outbox-poll", MAX_OUTBOX_POLL).orElse(OUTBOX_POLL));
     }
 
     private static Optional<Path> dataDir(Section server, String text) {

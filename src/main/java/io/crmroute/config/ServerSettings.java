@@ -26,10 +26,16 @@ import java.util.Optional;
  *                                   database; empty for the default, host:port
  * @param heartbeat                  {@code server.heartbeat}: how often a node with a database says it is alive
  *                                   (default 5 s); silent for 3 of them, it is shown down and loses its share
+ * @param outboxLease                {@code server.outbox-lease}: with a database, how long a node's claim of an async
+ *                                   action lasts unless it renews it (default 30 s): how soon a dead node's actions
+ *                                   are taken by the others
+ * @param outboxPoll                 {@code server.outbox-poll}: how often a node claims due actions and renews its
+ *                                   claims (default 1 s)
  */
 public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow, String httpHost, int httpPort,
         Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
-        Duration agiReplyTimeout, HttpLimits httpLimits, Path dataDir, Optional<String> node, Duration heartbeat) {
+        Duration agiReplyTimeout, HttpLimits httpLimits, Path dataDir, Optional<String> node, Duration heartbeat,
+        Duration outboxLease, Duration outboxPoll) {
 
     public ServerSettings {
         agiAllow = List.copyOf(agiAllow);
@@ -40,13 +46,14 @@ public record ServerSettings(String agiHost, int agiPort, List<String> agiAllow,
             Duration drainTimeout, int agiBacklog, int agiMaxConnectionsPerSource, int agiMaxConnections,
             Duration agiReplyTimeout, HttpLimits httpLimits) {
         this(agiHost, agiPort, agiAllow, httpHost, httpPort, drainTimeout, agiBacklog, agiMaxConnectionsPerSource,
-                agiMaxConnections, agiReplyTimeout, httpLimits, ServerReader.DATA_DIR, Optional.empty(), ServerReader.HEARTBEAT);
+                agiMaxConnections, agiReplyTimeout, httpLimits, ServerReader.DATA_DIR, Optional.empty(), ServerReader.HEARTBEAT,
+                ServerReader.OUTBOX_LEASE, ServerReader.OUTBOX_POLL);
     }
 
     /** Named {@code node} (the top-level {@code node:}). */
     public ServerSettings withNode(Optional<String> node) {
         return new ServerSettings(agiHost, agiPort, agiAllow, httpHost, httpPort, drainTimeout, agiBacklog, agiMaxConnectionsPerSource,
-                agiMaxConnections, agiReplyTimeout, httpLimits, dataDir, node, heartbeat);
+                agiMaxConnections, agiReplyTimeout, httpLimits, dataDir, node, heartbeat, outboxLease, outboxPoll);
     }
 
     /** With the default drain timeout, backlog, connection caps, reply timeout and HTTP limits. */

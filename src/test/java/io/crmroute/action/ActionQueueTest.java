@@ -1,5 +1,6 @@
 package io.crmroute.action;
 
+import io.crmroute.crm.CrmException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,21 @@ class ActionQueueTest {
         assertEquals(1, crm.writes.size());
         assertEquals(ActionRecord.Result.FAILED, ended.get(0).result());
         assertTrue(ended.get(0).error().orElseThrow().contains("not retried"), ended.get(0).error().orElseThrow());
+    }
+
+    @Test
+    void aCreateThatIsNotRetrySafeIsSentAgainAfterAFailureThatNeverReachedTheCrm() {
+        ActionQueue queue = queue(10, 1);
+        queue.offer(plainCreate("1.7"));
+        crm.fails(0, new CrmException(CrmException.Kind.CIRCUIT_OPEN, "crm scripted: circuit open after repeated failures"));
+        time.advance(Duration.ofMinutes(1));
+        assertEquals(2, crm.writes.size(), "nothing was sent the first time, so nothing can be made twice");
+        crm.fails(1, new CrmException(CrmException.Kind.RATE_LIMITED, "crm scripted: HTTP 429 (rate limited)", 429));
+        time.advance(Duration.ofMinutes(1));
+        assertEquals(3, crm.writes.size());
+        crm.written(2, "00Q9");
+        assertEquals(ActionRecord.Result.WRITTEN, ended.get(0).result());
+        assertEquals(3, ended.get(0).attempts());
     }
 
     @Test

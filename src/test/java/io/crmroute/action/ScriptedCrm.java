@@ -23,6 +23,8 @@ final class ScriptedCrm implements CrmConnector {
 
     final List<WriteRequest> writes = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<WriteResult>> answers = new CopyOnWriteArrayList<>();
+    /** When set, every write is answered at once with a record {@code id-N}. */
+    volatile boolean writeAtOnce;
 
     @Override
     public String name() {
@@ -39,6 +41,7 @@ final class ScriptedCrm implements CrmConnector {
         writes.add(request);
         CompletableFuture<WriteResult> answer = new CompletableFuture<>();
         answers.add(answer);
+        if (writeAtOnce) answer.complete(WriteResult.made(request.write().object(), "id-" + answers.size(), Optional.empty()));
         return answer;
     }
 
@@ -55,6 +58,11 @@ final class ScriptedCrm implements CrmConnector {
     /** Answers attempt {@code n} (0-based) with a record {@code id}. */
     void written(int n, String id) {
         answers.get(n).complete(WriteResult.made(writes.get(n).write().object(), id, Optional.empty()));
+    }
+
+    /** Fails attempt {@code n} with {@code failure}. */
+    void fails(int n, CrmException failure) {
+        answers.get(n).completeExceptionally(failure);
     }
 
     /** Fails attempt {@code n} with HTTP {@code status} (0: a timeout). */

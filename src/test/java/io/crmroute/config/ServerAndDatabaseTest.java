@@ -41,7 +41,7 @@ class ServerAndDatabaseTest {
                 "server.agi.allow[1] (line 4): \"10.0.0.0/x\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[2] (line 4): \"2001:db8::/129\": " + ServerReader.CIDR_EXPECTED,
                 "server.agi.allow[3] (line 4): \"example.com\": " + ServerReader.CIDR_EXPECTED,
-                "server.web (line 5): unknown key \"web\" (expected one of: agi, data-dir, drain-timeout, heartbeat, http)"), problems);
+                "server.web (line 5): unknown key \"web\" (expected one of: agi, data-dir, drain-timeout, heartbeat, http, outbox-lease, outbox-poll)"), problems);
     }
 
     @Test
@@ -54,6 +54,18 @@ class ServerAndDatabaseTest {
         assertEquals(Duration.ofSeconds(5), unnamed.heartbeat());
         assertEquals(List.of("node (line 1): \"a b\": " + ServerReader.NODE_EXPECTED), problems("node: a b\n"));
         assertEquals(1, problems("server:\n  heartbeat: 0s\n").size(), "a heartbeat of zero");
+    }
+
+    @Test
+    void theOutboxLeaseAndPollHaveDefaultsAndBounds() {
+        ServerSettings set = load("server:\n  outbox-lease: 10s\n  outbox-poll: 250ms\n").server();
+        assertEquals(Duration.ofSeconds(10), set.outboxLease());
+        assertEquals(Duration.ofMillis(250), set.outboxPoll());
+        ServerSettings defaults = load("routes: {}\n").server();
+        assertEquals(Duration.ofSeconds(30), defaults.outboxLease());
+        assertEquals(Duration.ofSeconds(1), defaults.outboxPoll());
+        assertEquals(1, problems("server:\n  outbox-lease: 11m\n").size(), "a lease past its maximum");
+        assertEquals(1, problems("server:\n  outbox-poll: 0s\n").size(), "a poll of zero");
     }
 
     @Test

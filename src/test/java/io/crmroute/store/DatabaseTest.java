@@ -34,7 +34,7 @@ class DatabaseTest {
                 }
                 return names;
             }).get(10, TimeUnit.SECONDS);
-            assertEquals(List.of("call_decision", "cluster_node", "cluster_rate", "cluster_token", "crm_action", "flyway_schema_history", "route",
+            assertEquals(List.of("action_outbox", "call_decision", "cluster_node", "cluster_rate", "cluster_token", "crm_action", "flyway_schema_history", "route",
                     "route_revision", "route_rule", "store_fact"), tables);
             assertTrue(database.state().up());
         }

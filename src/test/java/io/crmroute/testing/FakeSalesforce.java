@@ -173,10 +173,14 @@ public final class FakeSalesforce implements AutoCloseable {
         } else if (method.equals("PATCH") && path.group(3) != null) {
             String field = path.group(2);
             String value = URLDecoder.decode(path.group(3), StandardCharsets.UTF_8);
-            String id = recordsOf(sObject).stream().filter(record -> record.path(field).asText().equals(value))
-                    .map(record -> record.path("Id").asText()).findFirst().orElse(null);
-            boolean created = id == null;
-            if (created) id = keep(sObject, fields.put(field, value));
+            String id;
+            boolean created;
+            synchronized (records) { // as Salesforce's unique external id: two upserts of one value make one record
+                id = recordsOf(sObject).stream().filter(record -> record.path(field).asText().equals(value))
+                        .map(record -> record.path("Id").asText()).findFirst().orElse(null);
+                created = id == null;
+                if (created) id = keep(sObject, fields.put(field, value));
+            }
             status = created ? 201 : 200;
             answer = "{\"id\":\"" + id + "\",\"success\":true,\"created\":" + created + "}";
         } else if (method.equals("PATCH") && path.group(2) != null) {
