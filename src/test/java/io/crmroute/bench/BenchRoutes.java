@@ -98,7 +98,9 @@ final class BenchRoutes {
     static String yaml(int agiPort, int httpPort, int crmPort, int downPort) {
         StringBuilder out = new StringBuilder();
         out.append("server:\n")
-                .append("  agi:  { host: 127.0.0.1, port: ").append(agiPort).append(", allow: [127.0.0.1/32] }\n")
+                // One load generator plays one Asterisk with up to 9,700 calls at once: past the default 5,000 per source.
+                .append("  agi:  { host: 127.0.0.1, port: ").append(agiPort)
+                .append(", allow: [127.0.0.1/32], max-connections-per-source: 20000 }\n")
                 .append("  http: { host: 127.0.0.1, port: ").append(httpPort).append(" }\n")
                 .append("crms:\n");
         for (String route : ALL) {
