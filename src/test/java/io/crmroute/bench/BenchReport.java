@@ -54,7 +54,12 @@ public final class BenchReport {
         List<String> jvmFlags = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
         // Extra flags for the systems under test, e.g. a profiler: BENCH_CHILD_JVM_FLAGS="-XX:StartFlightRecording=..."
         String extra = System.getenv().getOrDefault("BENCH_CHILD_JVM_FLAGS", "").trim();
-        if (!extra.isEmpty()) jvmFlags.addAll(List.of(extra.split("\\s+")));
+        if (!extra.isEmpty()) {
+            List<String> more = List.of(extra.split("\\s+"));
+            // Another collector replaces G1 (the JVM refuses two).
+            if (more.stream().anyMatch(flag -> flag.matches("-XX:\\+Use\\w+GC"))) jvmFlags.remove("-XX:+UseG1GC");
+            jvmFlags.addAll(more);
+        }
         Path workDir = Files.createTempDirectory("crmroute-bench-");
         PrintStream out = System.out;
         long began = System.nanoTime();
