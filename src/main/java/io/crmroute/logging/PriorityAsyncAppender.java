@@ -33,6 +33,14 @@ public class PriorityAsyncAppender extends AsyncAppender {
         }
     }
 
+    /** Reports what was dropped since the last report before stopping: no dropped line goes uncounted at exit. */
+    @Override
+    public void stop() {
+        long count = dropped.getAndSet(0);
+        if (count > 0 && isStarted()) super.append(droppedLine(count));
+        super.stop();
+    }
+
     /** Lines dropped since the last report, for tests and metrics. */
     public long droppedSinceLastReport() {
         return dropped.get();
