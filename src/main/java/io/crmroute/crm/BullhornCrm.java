@@ -267,7 +267,7 @@ final class BullhornCrm implements CrmConnector {
 
     @Override
     public Set<WriteKind> writeKinds() {
-        return java.util.EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** An update always; a create or call log when its key field holds the call key to look for. */

@@ -235,7 +235,7 @@ final class DynamicsCrm implements CrmConnector {
 
     @Override
     public java.util.Set<WriteKind> writeKinds() {
-        return java.util.EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** Always: a create's or call log's record id is made of the call key, so a retry can only find the first attempt's record. */

@@ -174,7 +174,7 @@ final class HubSpotCrm implements CrmConnector {
 
     @Override
     public java.util.Set<WriteKind> writeKinds() {
-        return java.util.EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** An update always; a create or call log when {@code keyField} names the unique property the batch upsert matches on. */

@@ -250,7 +250,7 @@ final class PipedriveCrm implements CrmConnector {
 
     @Override
     public java.util.Set<WriteKind> writeKinds() {
-        return java.util.EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /**

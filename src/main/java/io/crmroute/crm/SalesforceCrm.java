@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,7 +110,7 @@ final class SalesforceCrm implements CrmConnector {
 
     @Override
     public Set<WriteKind> writeKinds() {
-        return EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** An update always; a call log always (the Task is looked up by its CallObject first); a create with a key field (an upsert). */

@@ -174,7 +174,7 @@ final class SugarCrm implements CrmConnector {
 
     @Override
     public java.util.Set<WriteKind> writeKinds() {
-        return java.util.EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** An update always; a create or call log when its key field holds the call key to look for. */

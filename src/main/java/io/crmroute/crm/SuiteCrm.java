@@ -210,7 +210,7 @@ final class SuiteCrm implements CrmConnector {
 
     @Override
     public java.util.Set<WriteKind> writeKinds() {
-        return java.util.EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** Every write: the id of whatever a write creates is made from its call key. */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -164,7 +163,7 @@ final class ZendeskCrm implements CrmConnector {
 
     @Override
     public Set<WriteKind> writeKinds() {
-        return EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** Tickets and call logs always (the idempotency key); users and organizations with {@code key-field: external_id}. */

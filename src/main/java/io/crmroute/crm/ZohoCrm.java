@@ -239,7 +239,7 @@ final class ZohoCrm implements CrmConnector {
 
     @Override
     public java.util.Set<WriteKind> writeKinds() {
-        return java.util.EnumSet.allOf(WriteKind.class);
+        return WriteKind.ALL;
     }
 
     /** An update always; a create or call log when {@code keyField} holds the call key (an upsert on it, or a COQL lookup of it first). */
